@@ -1,0 +1,126 @@
+/**
+ * The API's error answers: `{"error": "<message>", "code": "<optional machine code>"}`, with
+ * the HTTP status telling the kind.
+ *
+ * One class per status, so the HTTP API definition can say which status each failure has, and
+ * the server can answer each with the exact body of the real API (no `_tag` on the wire).
+ *
+ * @since 0.1.0
+ */
+import { HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+
+/**
+ * The fields of every error body.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ErrorBodyFields = {
+  error: Schema.String.annotations({ description: "A human readable message." }),
+  code: Schema.optionalWith(Schema.String, { exact: true }).annotations({
+    description: "A machine readable code, when the API has one."
+  })
+}
+
+/**
+ * The error body, whatever its status.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ErrorBody = Schema.Struct(ErrorBodyFields).annotations({ identifier: "ErrorBody" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ErrorBody extends Schema.Schema.Type<typeof ErrorBody> {}
+
+/**
+ * 400: the body or query is invalid.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequest extends Schema.Class<BadRequest>("BadRequest")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 400, description: "The body or query is invalid." })
+) {}
+
+/**
+ * 401: the API key is missing or invalid.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Schema.Class<Unauthorized>("Unauthorized")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 401, description: "The API key is missing or invalid." })
+) {}
+
+/**
+ * 403: the key may not do this.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Forbidden extends Schema.Class<Forbidden>("Forbidden")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 403, description: "The API key has no permission for this." })
+) {}
+
+/**
+ * 404: no such run or task.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends Schema.Class<NotFound>("NotFound")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 404, description: "No such run or task." })
+) {}
+
+/**
+ * 409: the request conflicts with another active request.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.Class<Conflict>("Conflict")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 409, description: "The request conflicts with another active request." })
+) {}
+
+/**
+ * 423: the resource is locked by another active request.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Locked extends Schema.Class<Locked>("Locked")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 423, description: "The resource is locked by another active request." })
+) {}
+
+/**
+ * 429: too many requests; the answer carries `Retry-After`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyRequests")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 429, description: "Too many requests: wait for Retry-After, then retry." })
+) {}
+
+/**
+ * 500: the server failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalServerError extends Schema.Class<InternalServerError>("InternalServerError")(
+  ErrorBodyFields,
+  HttpApiSchema.annotations({ status: 500, description: "The server failed." })
+) {}

@@ -1,0 +1,66 @@
+/**
+ * Branded identifiers of the Airplane API.
+ *
+ * Airplane ids look like `<prefix><yyyymmdd>z<base36>` (`run20220111zlq2ig4`,
+ * `tsk20210728zxb2vxn`), but nothing documents that shape as a guarantee, so the brands check
+ * nothing but that a request id is not empty: any string the API hands out is accepted back.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * The id of a run, as read from a response.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RunId = Schema.String.pipe(Schema.brand("RunId")).annotations({
+  identifier: "RunId",
+  description: "Unique ID of a run."
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RunId = typeof RunId.Type
+
+/**
+ * The id of a task, as read from a response.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TaskId = Schema.String.pipe(Schema.brand("TaskId")).annotations({
+  identifier: "TaskId",
+  description: "Unique ID of a task."
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TaskId = typeof TaskId.Type
+
+/**
+ * A run id in a request: it must not be empty, since `/runs/get?id=` names no run.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RunIdParam = Schema.NonEmptyString.pipe(Schema.brand("RunId")).annotations({
+  identifier: "RunIdParam",
+  description: "Unique ID of a run (not empty)."
+})
+
+/**
+ * A task id in a request: it must not be empty.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TaskIdParam = Schema.NonEmptyString.pipe(Schema.brand("TaskId")).annotations({
+  identifier: "TaskIdParam",
+  description: "Unique ID of a task (not empty)."
+})

@@ -1,0 +1,87 @@
+/**
+ * `GET /runs/list`: its query and its answer.
+ *
+ * The API pages by index: `page` 0, 1, 2... of `limit` runs each, newest first. There is no
+ * cursor, total or "has more": a page shorter than the limit is the last one.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { TaskIdParam } from "./Ids.js"
+import { Run } from "./Run.js"
+import { Timestamp } from "./Timestamp.js"
+
+/**
+ * The most runs one page can hold, and the page size when `limit` is not given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxLimit = 50
+
+const Limit = Schema.NumberFromString.pipe(
+  Schema.int(),
+  Schema.between(0, maxLimit, { message: () => `limit must be an integer from 0 to ${maxLimit}` })
+).annotations({
+  description: `Number of results per call. Accepted values: 0 - ${maxLimit}. Default: ${maxLimit}.`
+})
+
+const Page = Schema.NumberFromString.pipe(
+  Schema.int(),
+  Schema.nonNegative({ message: () => "page must be an integer of 0 or more" })
+).annotations({ description: "The offset used for this page of results: a 0-based page index." })
+
+/**
+ * The query of `GET /runs/list`; every field is optional. Runs are filtered by task (id or
+ * slug) and by the time they were last updated (`since` <= t <= `until`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListRunsParams = Schema.Struct({
+  taskID: Schema.optionalWith(TaskIdParam, { exact: true }).annotations({
+    description: "Unique ID of the task to fetch runs for."
+  }),
+  taskSlug: Schema.optionalWith(Schema.NonEmptyString, { exact: true }).annotations({
+    description: "Unique slug of the task to fetch runs for."
+  }),
+  since: Schema.optionalWith(Timestamp, { exact: true }).annotations({
+    description: "Fetch runs last updated after this time (RFC 3339 format)."
+  }),
+  until: Schema.optionalWith(Timestamp, { exact: true }).annotations({
+    description: "Fetch runs last updated before this time (RFC 3339 format)."
+  }),
+  limit: Schema.optionalWith(Limit, { exact: true }),
+  page: Schema.optionalWith(Page, { exact: true })
+}).pipe(
+  Schema.filter((params) =>
+    params.since === undefined || params.until === undefined || params.since.getTime() <= params.until.getTime()
+      ? undefined
+      : { path: ["since"], message: "since must not be after until" }
+  )
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ListRunsParams = typeof ListRunsParams.Type
+
+/**
+ * The answer of `GET /runs/list`: one page of runs, newest first. A Go backend writes an empty
+ * list as `null`; that and a missing `runs` decode to an empty page.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RunsPage = Schema.Struct({
+  runs: Schema.optionalWith(Schema.Array(Run), { nullable: true, default: () => [] }).annotations({
+    description: "Retrieved runs."
+  })
+}).annotations({ identifier: "RunsPage" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunsPage extends Schema.Schema.Type<typeof RunsPage> {}
