@@ -3,12 +3,13 @@
  * the HTTP status telling the kind.
  *
  * One class per status, so the HTTP API definition can say which status each failure has, and
- * the server can answer each with the exact body of the real API (no `_tag` on the wire).
+ * the server can answer each with the exact body of the real API: the classes carry a `_tag`
+ * once decoded, but never write it.
  *
  * @since 0.1.0
  */
 import { HttpApiSchema } from "@effect/platform"
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 
 /**
  * The fields of every error body.
@@ -22,6 +23,15 @@ export const ErrorBodyFields = {
     description: "A machine readable code, when the API has one."
   })
 }
+
+// The status classes share one shape, and a union of classes of the same shape encodes any
+// of them as the first. A `_tag` that lives on the decoded side only tells them apart without
+// putting anything on the wire.
+const tag = <Tag extends string>(tag: Tag) =>
+  Schema.optionalToRequired(Schema.Literal(tag), Schema.Literal(tag), {
+    decode: () => tag,
+    encode: () => Option.none()
+  }).pipe(Schema.withConstructorDefault(() => tag))
 
 /**
  * The error body, whatever its status.
@@ -44,7 +54,7 @@ export interface ErrorBody extends Schema.Schema.Type<typeof ErrorBody> {}
  * @category errors
  */
 export class BadRequest extends Schema.Class<BadRequest>("BadRequest")(
-  ErrorBodyFields,
+  { _tag: tag("BadRequest"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 400, description: "The body or query is invalid." })
 ) {}
 
@@ -55,7 +65,7 @@ export class BadRequest extends Schema.Class<BadRequest>("BadRequest")(
  * @category errors
  */
 export class Unauthorized extends Schema.Class<Unauthorized>("Unauthorized")(
-  ErrorBodyFields,
+  { _tag: tag("Unauthorized"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 401, description: "The API key is missing or invalid." })
 ) {}
 
@@ -66,7 +76,7 @@ export class Unauthorized extends Schema.Class<Unauthorized>("Unauthorized")(
  * @category errors
  */
 export class Forbidden extends Schema.Class<Forbidden>("Forbidden")(
-  ErrorBodyFields,
+  { _tag: tag("Forbidden"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 403, description: "The API key has no permission for this." })
 ) {}
 
@@ -77,7 +87,7 @@ export class Forbidden extends Schema.Class<Forbidden>("Forbidden")(
  * @category errors
  */
 export class NotFound extends Schema.Class<NotFound>("NotFound")(
-  ErrorBodyFields,
+  { _tag: tag("NotFound"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 404, description: "No such run or task." })
 ) {}
 
@@ -88,7 +98,7 @@ export class NotFound extends Schema.Class<NotFound>("NotFound")(
  * @category errors
  */
 export class Conflict extends Schema.Class<Conflict>("Conflict")(
-  ErrorBodyFields,
+  { _tag: tag("Conflict"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 409, description: "The request conflicts with another active request." })
 ) {}
 
@@ -99,7 +109,7 @@ export class Conflict extends Schema.Class<Conflict>("Conflict")(
  * @category errors
  */
 export class Locked extends Schema.Class<Locked>("Locked")(
-  ErrorBodyFields,
+  { _tag: tag("Locked"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 423, description: "The resource is locked by another active request." })
 ) {}
 
@@ -110,7 +120,7 @@ export class Locked extends Schema.Class<Locked>("Locked")(
  * @category errors
  */
 export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyRequests")(
-  ErrorBodyFields,
+  { _tag: tag("TooManyRequests"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 429, description: "Too many requests: wait for Retry-After, then retry." })
 ) {}
 
@@ -121,6 +131,6 @@ export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyReque
  * @category errors
  */
 export class InternalServerError extends Schema.Class<InternalServerError>("InternalServerError")(
-  ErrorBodyFields,
+  { _tag: tag("InternalServerError"), ...ErrorBodyFields },
   HttpApiSchema.annotations({ status: 500, description: "The server failed." })
 ) {}

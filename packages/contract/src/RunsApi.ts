@@ -114,6 +114,7 @@ export class RunsGroup extends HttpApiGroup.make("runs")
       .annotate(OpenApi.Summary, "Cancel Run")
       .annotate(OpenApi.Description, "Cancel a run. A run that has already finished cannot be cancelled (400).")
   )
+  .middleware(ApiKeyAuth)
   .annotate(OpenApi.Description, "A run represents an instance of a task's execution.")
 {}
 
@@ -136,11 +137,14 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
         "Execute a task with a set of parameter values and receive a run ID to track the task's execution."
       )
   )
+  .middleware(ApiKeyAuth)
 {}
 
 /**
  * The Airplane Runs API: the runs and tasks groups under `/v0`, every endpoint behind the API
- * key, and the failures any endpoint can answer with.
+ * key, and the failures any endpoint can answer with. The key is required per group rather
+ * than on the whole API, so that routes a server adds beside the API (documentation, admin)
+ * are not behind it.
  *
  * @since 0.1.0
  * @category api
@@ -149,7 +153,6 @@ export class RunsApi extends HttpApi.make("airplane-runs")
   .add(RunsGroup)
   .add(TasksGroup)
   .prefix(basePath)
-  .middleware(ApiKeyAuth)
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(TooManyRequests)

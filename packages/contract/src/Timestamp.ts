@@ -13,7 +13,11 @@ import { ParseResult, Schema } from "effect"
 const pattern =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/
 
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate()
+// Date.UTC reads years 0-99 as 1900-1999 (Go's zero time, 0001-01-01, would become 1901): so
+// compute 400 years later and shift back, 400 Gregorian years being exactly 146097 days.
+const fourCenturies = 146_097 * 86_400_000
+
+const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year + 400, month, 0)).getUTCDate()
 
 /**
  * Parses an RFC 3339 or Postgres timestamp; `undefined` when the text is neither or names a
@@ -38,7 +42,7 @@ export const parse = (text: string): Date | undefined => {
   }
   const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"))
   const offset = (sign === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000
+  const time = Date.UTC(year + 400, month - 1, day, hour, minute, second, millis) - fourCenturies - offset * 60_000
   const date = new Date(time)
   return Number.isNaN(date.getTime()) ? undefined : date
 }

@@ -1,0 +1,226 @@
+/**
+ * The embedded Airplane Runs API server: the API of the contract over an in-memory store,
+ * with scripted faults, a request log, the OpenAPI document and Swagger UI. It plays the real
+ * API on a laptop, in tests and in CI.
+ *
+ * From Effect, provide `RunsServer.layer()` and `yield* RunsServer` for its URL, key and
+ * controls; from plain async code, `await RunsServer.start()` and `await server.stop()`.
+ *
+ * @since 0.1.0
+ */
+import { RunsApi } from "@airplane-runs/contract"
+import { HttpApiBuilder, HttpApiSwagger, type HttpRouter, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import { Context, Effect, Layer, ManagedRuntime, type ParseResult } from "effect"
+import { createServer } from "node:http"
+import * as Faults from "./Faults.js"
+import * as admin from "./internal/admin.js"
+import * as gateway from "./internal/gateway.js"
+import * as handlers from "./internal/handlers.js"
+import * as RequestLog from "./RequestLog.js"
+import * as RunStore from "./RunStore.js"
+
+/**
+ * The API key the server accepts when no other is configured.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApiKey = "tkn_embedded_test_key"
+
+/**
+ * How to run the server. Every option has a default: `start()` alone serves 200 seeded runs on
+ * a free loopback port and accepts {@link defaultApiKey}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The port; 0 (the default) picks a free one. */
+  readonly port?: number | undefined
+  /** The interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string | undefined
+  /** The API keys the server accepts. Default `[defaultApiKey]`. */
+  readonly apiKeys?: ReadonlyArray<string> | undefined
+  /** The seeded data set. */
+  readonly seed?: RunStore.SeedOptions | undefined
+  /** The delays of runs that `tasks/execute` starts. */
+  readonly lifecycle?: RunStore.LifecycleOptions | undefined
+  /**
+   * The store's clock: `"effect"` (the default) reads the `Clock` of the layer's context,
+   * which is real time unless a test provides `TestClock`; `"manual"` starts at `manualStart`
+   * (default the newest seeded run's time) and moves only with `advance`.
+   */
+  readonly clock?: "effect" | "manual" | undefined
+  readonly manualStart?: Date | undefined
+  /** Faults in force from the start. */
+  readonly faults?: ReadonlyArray<Faults.FaultSpec> | undefined
+  /** Milliseconds added before every API answer. Default 0. */
+  readonly latencyMs?: number | undefined
+  /** How many requests the log keeps. Default 10,000. */
+  readonly logCapacity?: number | undefined
+}
+
+/**
+ * A running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The origin, e.g. `http://127.0.0.1:49152`: what a client takes as its API host. */
+  readonly url: string
+  /** The API's base URL, the origin with `/v0`. */
+  readonly apiUrl: string
+  readonly port: number
+  /** The first accepted API key. */
+  readonly apiKey: string
+  readonly store: RunStore.Service
+  readonly faults: Faults.Service
+  readonly requestLog: RequestLog.Service
+  /** Moves a manual clock forward and returns the new time; `undefined` on the Effect clock. */
+  readonly advance: ((ms: number) => number) | undefined
+}
+
+/**
+ * The embedded server.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RunsServer extends Context.Tag("@airplane-runs/server/RunsServer")<RunsServer, Service>() {}
+
+/**
+ * Serves the API over an `HttpServer` from the context, with the given store, faults and log.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpApp = (options: {
+  readonly apiKeys: ReadonlyArray<string>
+  readonly latencyMs?: number | undefined
+  readonly advance?: ((ms: number) => number) | undefined
+}): Layer.Layer<
+  never,
+  never,
+  | HttpServer.HttpServer
+  | HttpRouter.HttpRouter.DefaultServices
+  | RunStore.RunStore
+  | Faults.Faults
+  | RequestLog.RequestLog
+> =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const store = yield* RunStore.RunStore
+    const faults = yield* Faults.Faults
+    const log = yield* RequestLog.RequestLog
+    const api = HttpApiBuilder.api(RunsApi.RunsApi).pipe(
+      Layer.provide([handlers.runs, handlers.tasks]),
+      Layer.provide(handlers.auth(new Set(options.apiKeys))),
+      Layer.provide(Layer.succeed(RunStore.RunStore, store))
+    )
+    const edge = gateway.make({ store, faults, log, latencyMs: options.latencyMs ?? 0 })
+    // The gateway wraps the API's app, not the server's: a middleware given to
+    // `HttpApiBuilder.serve` runs after the app's answer is already written, too late to
+    // replace, cut or label it (truncated, resetMidBody, wrongContentType, the idempotency echo).
+    const serve = HttpApiBuilder.httpApp.pipe(
+      Effect.map((app) => HttpServer.serve(edge(app))),
+      Layer.unwrapEffect,
+      Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer])
+    )
+    return serve.pipe(
+      Layer.provide(handlers.decodeErrors),
+      Layer.provide(admin.layer({ faults, log, advance: options.advance })),
+      Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+      Layer.provide(api)
+    )
+  }))
+
+/**
+ * The server on a Node HTTP server, as a layer: it listens when the layer is built and
+ * closes when its scope ends.
+ *
+ * @example
+ * ```ts
+ * import { RunsServer } from "@airplane-runs/server"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const server = yield* RunsServer.RunsServer
+ *   console.log(server.url, server.apiKey)
+ * }).pipe(Effect.provide(RunsServer.layer({ seed: { runs: 1_000 } })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError | ParseResult.ParseError> => {
+  const apiKeys = options.apiKeys ?? [defaultApiKey]
+  let manualNow = (options.manualStart ?? options.seed?.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
+  const manual = options.clock === "manual"
+  const advance = manual ? (ms: number) => (manualNow += ms) : undefined
+  const state = Layer.mergeAll(
+    RunStore.layer({ seed: options.seed, lifecycle: options.lifecycle, now: manual ? () => manualNow : undefined }),
+    Faults.layer({ faults: options.faults, seed: options.seed?.seed }),
+    RequestLog.layer({ capacity: options.logCapacity })
+  )
+  const service = Layer.effect(
+    RunsServer,
+    Effect.gen(function*() {
+      const server = yield* HttpServer.HttpServer
+      const address = server.address
+      if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("the embedded server listens on TCP")
+      const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
+      const url = `http://${host}:${address.port}`
+      return {
+        url,
+        apiUrl: `${url}${RunsApi.basePath}`,
+        port: address.port,
+        apiKey: apiKeys[0] ?? defaultApiKey,
+        store: yield* RunStore.RunStore,
+        faults: yield* Faults.Faults,
+        requestLog: yield* RequestLog.RequestLog,
+        advance
+      }
+    })
+  )
+  return Layer.merge(service, layerHttpApp({ apiKeys, latencyMs: options.latencyMs, advance })).pipe(
+    Layer.provide(state),
+    Layer.provide(NodeHttpServer.layer(createServer, { port: options.port ?? 0, host: options.host ?? "127.0.0.1" }))
+  )
+}
+
+/**
+ * A server started from plain async code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunningServer extends Service {
+  /** Closes the server and its open connections. */
+  readonly stop: () => Promise<void>
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+/**
+ * Starts the server and resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { RunsServer } from "@airplane-runs/server"
+ *
+ * const server = await RunsServer.start({ faults: [{ route: "runs/get", kind: "status", status: 503, times: 2 }] })
+ * // ... point a client at server.url with server.apiKey
+ * await server.stop()
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const start = async (options: Options = {}): Promise<RunningServer> => {
+  const runtime = ManagedRuntime.make(layer(options))
+  const service = await runtime.runPromise(RunsServer)
+  const stop = () => runtime.dispose()
+  return { ...service, stop, [Symbol.asyncDispose]: stop }
+}

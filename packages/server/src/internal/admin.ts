@@ -1,0 +1,81 @@
+/**
+ * The admin routes, beside the API under `/_admin` (no API key): what a test or a developer
+ * with curl uses to script faults, read the request log and move a manual clock.
+ */
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Schema } from "effect"
+import * as Faults from "../Faults.js"
+import type * as RequestLog from "../RequestLog.js"
+
+export interface Options {
+  readonly faults: Faults.Service
+  readonly log: RequestLog.Service
+  /** Moves the store's manual clock; absent when the server runs on a real clock. */
+  readonly advance: ((ms: number) => number) | undefined
+}
+
+const badRequest = (error: string) => HttpServerResponse.unsafeJson({ error }, { status: 400 })
+
+const FaultsBody = Schema.Union(Faults.FaultSpec, Schema.Array(Faults.FaultSpec))
+const AdvanceBody = Schema.Struct({ ms: Schema.Number.pipe(Schema.nonNegative()) })
+
+const readJson = <A, I>(schema: Schema.Schema<A, I>) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    request.json.pipe(
+      Effect.mapError(() => "the body is not JSON"),
+      Effect.flatMap((json) =>
+        Schema.decodeUnknown(schema)(json).pipe(Effect.mapError((error) => `invalid body: ${error.message}`))
+      )
+    ))
+
+export const layer = (options: Options) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.gen(function*() {
+      yield* router.get(
+        "/_admin/requests",
+        Effect.sync(() => HttpServerResponse.unsafeJson({ requests: options.log.entries() }))
+      )
+      yield* router.del(
+        "/_admin/requests",
+        Effect.sync(() => {
+          options.log.clear()
+          return HttpServerResponse.empty({ status: 204 })
+        })
+      )
+      yield* router.get(
+        "/_admin/faults",
+        Effect.sync(() => HttpServerResponse.unsafeJson({ faults: options.faults.list() }))
+      )
+      yield* router.post(
+        "/_admin/faults",
+        readJson(FaultsBody).pipe(
+          Effect.map((body) => {
+            const added = (Array.isArray(body) ? body : [body]).map(options.faults.add)
+            return HttpServerResponse.unsafeJson({ faults: added }, { status: 201 })
+          }),
+          Effect.catchAll((error) => Effect.succeed(badRequest(error)))
+        )
+      )
+      yield* router.del(
+        "/_admin/faults",
+        Effect.sync(() => {
+          options.faults.clear()
+          return HttpServerResponse.empty({ status: 204 })
+        })
+      )
+      yield* router.post(
+        "/_admin/clock/advance",
+        readJson(AdvanceBody).pipe(
+          Effect.map(({ ms }) =>
+            options.advance === undefined
+              ? HttpServerResponse.unsafeJson(
+                { error: "the server runs on the real clock: start it with the manual clock to move time" },
+                { status: 409 }
+              )
+              : HttpServerResponse.unsafeJson({ now: new Date(options.advance(ms)).toISOString() })
+          ),
+          Effect.catchAll((error) => Effect.succeed(badRequest(error)))
+        )
+      )
+    })
+  )
