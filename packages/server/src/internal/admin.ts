@@ -16,6 +16,12 @@ export interface Options {
 
 const badRequest = (error: string) => HttpServerResponse.unsafeJson({ error }, { status: 400 })
 
+const clearing = (clear: () => void) =>
+  Effect.sync(() => {
+    clear()
+    return HttpServerResponse.empty({ status: 204 })
+  })
+
 const FaultsBody = Schema.Union(Faults.FaultSpec, Schema.Array(Faults.FaultSpec))
 const AdvanceBody = Schema.Struct({ ms: Schema.Number.pipe(Schema.nonNegative()) })
 
@@ -35,13 +41,7 @@ export const layer = (options: Options) =>
         "/_admin/requests",
         Effect.sync(() => HttpServerResponse.unsafeJson({ requests: options.log.entries() }))
       )
-      yield* router.del(
-        "/_admin/requests",
-        Effect.sync(() => {
-          options.log.clear()
-          return HttpServerResponse.empty({ status: 204 })
-        })
-      )
+      yield* router.del("/_admin/requests", clearing(options.log.clear))
       yield* router.get(
         "/_admin/faults",
         Effect.sync(() => HttpServerResponse.unsafeJson({ faults: options.faults.list() }))
@@ -56,13 +56,7 @@ export const layer = (options: Options) =>
           Effect.catchAll((error) => Effect.succeed(badRequest(error)))
         )
       )
-      yield* router.del(
-        "/_admin/faults",
-        Effect.sync(() => {
-          options.faults.clear()
-          return HttpServerResponse.empty({ status: 204 })
-        })
-      )
+      yield* router.del("/_admin/faults", clearing(options.faults.clear))
       yield* router.post(
         "/_admin/clock/advance",
         readJson(AdvanceBody).pipe(

@@ -155,11 +155,12 @@ export const make = (options: Options) => {
       })
       const response = yield* answer.pipe(
         Effect.catchAllCause((cause) =>
-          Effect.succeed(
-            Cause.isFailType(cause) && Predicate.isTagged(cause.error, "RouteNotFound")
-              ? errorBody(404, `no such endpoint: ${request.method} ${url.pathname}`, "route_not_found")
-              : errorBody(500, "internal error of the embedded server", "internal")
-          )
+          Cause.isFailType(cause) && Predicate.isTagged(cause.error, "RouteNotFound")
+            ? Effect.succeed(errorBody(404, `no such endpoint: ${request.method} ${url.pathname}`, "route_not_found"))
+            : Effect.as(
+              Effect.logError("the embedded server failed to answer", cause),
+              errorBody(500, "internal error of the embedded server", "internal")
+            )
         )
       )
       log.record({
