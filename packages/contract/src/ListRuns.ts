@@ -19,17 +19,24 @@ import { Timestamp } from "./Timestamp.js"
  */
 export const maxLimit = 50
 
+const limitDescription = `Number of results per call. Accepted values: 0 - ${maxLimit}. Default: ${maxLimit}.`
 const Limit = Schema.NumberFromString.pipe(
   Schema.int(),
   Schema.between(0, maxLimit, { message: () => `limit must be an integer from 0 to ${maxLimit}` })
 ).annotations({
-  description: `Number of results per call. Accepted values: 0 - ${maxLimit}. Default: ${maxLimit}.`
+  description: limitDescription,
+  // On the wire it is a query string; in the document, the integer the API takes.
+  jsonSchema: { type: "integer", minimum: 0, maximum: maxLimit, description: limitDescription }
 })
 
+const pageDescription = "The offset used for this page of results: a 0-based page index."
 const Page = Schema.NumberFromString.pipe(
   Schema.int(),
   Schema.nonNegative({ message: () => "page must be an integer of 0 or more" })
-).annotations({ description: "The offset used for this page of results: a 0-based page index." })
+).annotations({
+  description: pageDescription,
+  jsonSchema: { type: "integer", minimum: 0, description: pageDescription }
+})
 
 /**
  * The query of `GET /runs/list`; every field is optional. Runs are filtered by task (id or

@@ -163,9 +163,10 @@ export class RunsApi extends HttpApi.make("airplane-runs")
 {}
 
 /**
- * The OpenAPI document of {@link RunsApi}.
+ * The OpenAPI document of {@link RunsApi}. Objects allow properties they do not name, as the
+ * API may add fields and the schemas drop unknown ones rather than fail.
  *
  * @since 0.1.0
  * @category api
  */
-export const openApi = (): OpenApi.OpenAPISpec => OpenApi.fromApi(RunsApi)
+export const openApi = (): OpenApi.OpenAPISpec => OpenApi.fromApi(RunsApi, { additionalPropertiesStrategy: "allow" })

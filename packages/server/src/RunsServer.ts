@@ -132,7 +132,7 @@ export const layerHttpApp = (options: {
       Layer.provide(handlers.decodeErrors),
       Layer.provide(admin.layer({ faults, log, advance: options.advance })),
       Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
-      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+      Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json", additionalPropertiesStrategy: "allow" })),
       Layer.provide(api)
     )
   }))
