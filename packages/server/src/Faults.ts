@@ -111,6 +111,8 @@ export interface Fault extends Schema.Schema.Type<typeof FaultSpec> {
   readonly hits: number
 }
 
+const decodeSpec = Schema.decodeUnknownSync(FaultSpec)
+
 /**
  * The faults of a server.
  *
@@ -118,8 +120,11 @@ export interface Fault extends Schema.Schema.Type<typeof FaultSpec> {
  * @category models
  */
 export interface Service {
-  /** Adds a fault after the others; the first fault that matches a request wins. */
-  readonly add: (spec: Schema.Schema.Type<typeof FaultSpec>) => Fault
+  /**
+   * Adds a fault after the others; the first fault that matches a request wins. Throws a
+   * `ParseError` that names the field when the spec is invalid (plain JavaScript callers).
+   */
+  readonly add: (spec: FaultSpec) => Fault
   readonly list: () => ReadonlyArray<Fault>
   /** Removes every fault. */
   readonly clear: () => void
@@ -155,7 +160,7 @@ export const make = (options: {
     let nextId = 1
     const service: Service = {
       add: (spec) => {
-        const fault: Fault = { ...spec, id: nextId++, hits: 0 }
+        const fault: Fault = { ...decodeSpec(spec), id: nextId++, hits: 0 }
         faults.push(fault)
         return fault
       },
@@ -176,7 +181,7 @@ export const make = (options: {
         return hit
       }
     }
-    for (const spec of specs) service.add(spec)
+    for (const spec of specs) faults.push({ ...spec, id: nextId++, hits: 0 })
     return Effect.succeed(service)
   })
 

@@ -50,7 +50,7 @@ export interface Options {
   /**
    * The store's clock: `"effect"` (the default) reads the `Clock` of the layer's context,
    * which is real time unless a test provides `TestClock`; `"manual"` starts at `manualStart`
-   * (default the newest seeded run's time) and moves only with `advance`.
+   * (default the seed's `until`, just after the newest seeded run) and moves only with `advance`.
    */
   readonly clock?: "effect" | "manual" | undefined
   readonly manualStart?: Date | undefined

@@ -81,6 +81,13 @@ interface Stored {
 export const make = (options: Options) => {
   const { faults, log, store } = options
   const idempotency = new Map<string, Stored | "inFlight">()
+  // Expired keys go when the map grows, so a long run with fresh keys stays bounded.
+  const sweepAt = 1_000
+  const sweep = (now: number) => {
+    for (const [scope, entry] of idempotency) {
+      if (entry !== "inFlight" && entry.expiresAt <= now) idempotency.delete(scope)
+    }
+  }
 
   // POSTs with an Idempotency-Key: the first 2xx answer is kept an hour and replayed.
   const idempotent = <E, R>(
@@ -110,6 +117,7 @@ export const make = (options: Options) => {
         })
       )
     }
+    if (idempotency.size >= sweepAt) sweep(now)
     idempotency.set(scope, "inFlight")
     return app.pipe(
       Effect.map((response) => {
@@ -142,14 +150,15 @@ export const make = (options: Options) => {
       let replayed = false
       const answer: HttpApp.HttpApp<HttpServerResponse.HttpServerResponse | null, E, R> = Effect.suspend(() => {
         fault = faults.take(route)
+        // A fault that answers instead of the API never runs it: its key must not be left "in flight".
+        const reachesApi = fault === undefined || !answersInstead.has(fault.kind)
         const real = body !== null && !isJson(body)
           ? Effect.succeed(errorBody(400, "Invalid body", "invalid_body"))
-          // Lazily: a fault that answers instead of the API must not leave the key "in flight".
-          : Effect.suspend(() =>
-            idempotent(app, request, url.pathname, () => {
-              replayed = true
-            })
-          )
+          : reachesApi
+          ? idempotent(app, request, url.pathname, () => {
+            replayed = true
+          })
+          : app
         const delay = options.latencyMs + (fault?.delayMs ?? 0)
         return Effect.zipRight(sleep(delay), fault === undefined ? real : applyFault(fault, real, request))
       })
@@ -177,6 +186,16 @@ export const make = (options: Options) => {
       return response ?? HttpServerResponse.empty({ status: 499 })
     })
 }
+
+/** The faults whose answer does not come from the API. */
+const answersInstead: ReadonlySet<Faults.FaultKind> = new Set([
+  "status",
+  "reset",
+  "html",
+  "malformed",
+  "empty",
+  "oversized"
+])
 
 const isJson = (text: string): boolean => {
   try {

@@ -92,5 +92,8 @@ export const decodeErrors = HttpApiBuilder.middleware(RunsApi.RunsApi, (app) =>
     // The app's failures are untyped here; the decode error is one of them.
     app as HttpApp.Default<HttpApiError.HttpApiDecodeError>,
     (error) => Predicate.isTagged(error, "HttpApiDecodeError"),
-    (error) => Effect.fail(new ApiError.BadRequest({ error: `invalid request: ${describeIssues(error)}` }))
+    (error) =>
+      Effect.fail(
+        new ApiError.BadRequest({ error: `invalid request: ${describeIssues(error)}`, code: "invalid_request" })
+      )
   ))
