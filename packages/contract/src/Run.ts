@@ -16,24 +16,22 @@ import { NullableTimestamp } from "./Timestamp.js"
 const field = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(Schema.NullOr(schema), { exact: true })
 const timestamp = Schema.optionalWith(NullableTimestamp, { exact: true })
 
-/**
- * A label that constrains which agents may run a run (`apiext.AgentLabel`).
- *
- * @since 0.1.0
- * @category schemas
- */
 const AgentLabel_ = Schema.Struct({
   key: field(Schema.String),
   value: field(Schema.String)
 }).annotations({ identifier: "AgentLabel" })
 
 /**
+ * A label that constrains which agents may run a run (`apiext.AgentLabel`).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AgentLabel extends Schema.Schema.Type<typeof AgentLabel_> {}
 
 /**
+ * AgentLabel as it is on the wire.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -47,23 +45,21 @@ export interface AgentLabelEncoded extends Schema.Schema.Encoded<typeof AgentLab
  */
 export const AgentLabel: Schema.Schema<AgentLabel, AgentLabelEncoded> = AgentLabel_
 
-/**
- * Agent constraints of a run (`apiext.RunConstraints`).
- *
- * @since 0.1.0
- * @category schemas
- */
 const RunConstraints_ = Schema.Struct({
   labels: field(Schema.Array(AgentLabel))
 }).annotations({ identifier: "RunConstraints" })
 
 /**
+ * Agent constraints of a run (`apiext.RunConstraints`).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RunConstraints extends Schema.Schema.Type<typeof RunConstraints_> {}
 
 /**
+ * RunConstraints as it is on the wire.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -77,12 +73,6 @@ export interface RunConstraintsEncoded extends Schema.Schema.Encoded<typeof RunC
  */
 export const RunConstraints: Schema.Schema<RunConstraints, RunConstraintsEncoded> = RunConstraints_
 
-/**
- * Constraints on a parameter's value (`apiext.Constraints`).
- *
- * @since 0.1.0
- * @category schemas
- */
 const ParameterConstraints_ = Schema.Struct({
   optional: field(Schema.Boolean),
   options: field(Json),
@@ -90,12 +80,16 @@ const ParameterConstraints_ = Schema.Struct({
 }).annotations({ identifier: "ParameterConstraints" })
 
 /**
+ * Constraints on a parameter's value (`apiext.Constraints`).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParameterConstraints extends Schema.Schema.Type<typeof ParameterConstraints_> {}
 
 /**
+ * ParameterConstraints as it is on the wire.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -211,12 +205,6 @@ export const RoleId = Schema.Literal(
   "group_admin"
 ).annotations({ identifier: "RoleId" })
 
-/**
- * An explicit permission of a private run (`apiext.Permission`).
- *
- * @since 0.1.0
- * @category schemas
- */
 const Permission_ = Schema.Struct({
   action: field(Schema.String),
   roleID: field(RoleId),
@@ -225,12 +213,16 @@ const Permission_ = Schema.Struct({
 }).annotations({ identifier: "Permission" })
 
 /**
+ * An explicit permission of a private run (`apiext.Permission`).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Permission extends Schema.Schema.Type<typeof Permission_> {}
 
 /**
+ * Permission as it is on the wire.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -252,12 +244,6 @@ export const Permission: Schema.Schema<Permission, PermissionEncoded> = Permissi
  */
 export const Runtime = Schema.Literal("standard", "workflow").annotations({ identifier: "Runtime" })
 
-/**
- * A run: one execution of a task (`apiext.GetRunResponse`).
- *
- * @since 0.1.0
- * @category schemas
- */
 const Run_ = Schema.Struct({
   id: field(RunId),
   status: field(RunStatus),
@@ -283,12 +269,16 @@ const Run_ = Schema.Struct({
 }).annotations({ identifier: "Run", description: "A run: one execution of a task." })
 
 /**
+ * A run: one execution of a task (`apiext.GetRunResponse`).
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Run extends Schema.Schema.Type<typeof Run_> {}
 
 /**
+ * Run as it is on the wire.
+ *
  * @since 0.1.0
  * @category models
  */
