@@ -158,12 +158,14 @@ export const make = (options: {
     const random = Random.make(options.seed ?? 7)
     let faults: Array<Fault> = []
     let nextId = 1
+    const insert = (spec: Schema.Schema.Type<typeof FaultSpec>): Fault => {
+      const fault: Fault = { ...spec, id: nextId++, hits: 0 }
+      faults.push(fault)
+      return fault
+    }
+    for (const spec of specs) insert(spec)
     const service: Service = {
-      add: (spec) => {
-        const fault: Fault = { ...decodeSpec(spec), id: nextId++, hits: 0 }
-        faults.push(fault)
-        return fault
-      },
+      add: (spec) => insert(decodeSpec(spec)),
       list: () => faults.slice(),
       clear: () => {
         faults = []
@@ -181,7 +183,6 @@ export const make = (options: {
         return hit
       }
     }
-    for (const spec of specs) faults.push({ ...spec, id: nextId++, hits: 0 })
     return Effect.succeed(service)
   })
 
