@@ -1,7 +1,8 @@
 // Reading OpenAPI documents as plain JSON: the API's own spec (YAML, in shared/reference) and
 // the one generated from RunsApi. Both are walked with the same functions, so a comparison
 // never depends on which document a value came from.
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
 
 /**
@@ -11,17 +12,28 @@ export type Node = Record<string, any>
 
 /**
  * The Airplane API's published spec. `shared/` sits beside the repository (`../shared` from
- * its root) both here and in CI, so the path is relative to this file, never to the cwd.
+ * its root) both here and in CI, so the path is relative to this file, never to the cwd;
+ * `AIRPLANE_OPENAPI_SPEC` names another copy.
  */
-export const specUrl = new URL("../../../../../shared/reference/airplane-openapi.yaml", import.meta.url)
+export const specPath = process.env["AIRPLANE_OPENAPI_SPEC"] ??
+  fileURLToPath(new URL("../../../../../shared/reference/airplane-openapi.yaml", import.meta.url))
 
 let spec: Node | undefined
 
 /**
- * The parsed spec; read once per test file.
+ * The parsed spec; read once per test file. Without it the comparison cannot run, and says
+ * where it looked rather than passing.
  */
 export const loadSpec = (): Node => {
-  spec ??= parse(readFileSync(specUrl, "utf8")) as Node
+  if (spec === undefined) {
+    if (!existsSync(specPath)) {
+      throw new Error(
+        `The reference spec is not at ${specPath}: check out the steering repo's shared/ beside this ` +
+          "repository (as CI lays it out), or set AIRPLANE_OPENAPI_SPEC to the airplane-openapi.yaml file."
+      )
+    }
+    spec = parse(readFileSync(specPath, "utf8")) as Node
+  }
   return spec
 }
 
