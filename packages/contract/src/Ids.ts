@@ -51,7 +51,8 @@ export type TaskId = typeof TaskId.Type
  */
 export const RunIdParam = Schema.NonEmptyString.pipe(Schema.brand("RunId")).annotations({
   identifier: "RunIdParam",
-  description: "Unique ID of a run (not empty)."
+  description: "Unique ID of a run (not empty).",
+  message: () => "a run id must be a non-empty string"
 })
 
 /**
@@ -62,5 +63,6 @@ export const RunIdParam = Schema.NonEmptyString.pipe(Schema.brand("RunId")).anno
  */
 export const TaskIdParam = Schema.NonEmptyString.pipe(Schema.brand("TaskId")).annotations({
   identifier: "TaskIdParam",
-  description: "Unique ID of a task (not empty)."
+  description: "Unique ID of a task (not empty).",
+  message: () => "a task id must be a non-empty string"
 })

@@ -1,0 +1,127 @@
+/**
+ * When a failed Runs call is tried again, and after how long.
+ *
+ * The default retries only what may pass: 429, 5xx but 501, connection failures and attempt
+ * timeouts, unless the API's `X-Airplane-Retryable` header says otherwise. It waits with
+ * capped exponential backoff and full jitter, or as long as `Retry-After` asks (capped).
+ * Any `Schedule` of `RunsError`s can replace it, per layer or per call.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Effect, Random, Schedule } from "effect"
+import type { RunsError } from "./RunsError.js"
+
+/**
+ * The knobs of the default policy. Every field has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Attempts in all, the first included. Default 5. */
+  readonly maxAttempts?: number | undefined
+  /** The backoff before the first retry, doubled each time. Default 200 ms. */
+  readonly initialDelay?: Duration.DurationInput | undefined
+  /** The most any backoff waits. Default 10 s. */
+  readonly maxDelay?: Duration.DurationInput | undefined
+  /** The most a `Retry-After` is obeyed for; a longer ask waits this long. Default 60 s. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /** Stop retrying once this long has passed since the first attempt. Default: no bound. */
+  readonly maxElapsed?: Duration.DurationInput | undefined
+}
+
+/**
+ * A retry policy: fed each failure, it decides whether and when to try again.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryPolicy = Schedule.Schedule<unknown, RunsError>
+
+/**
+ * The defaults of {@link Options}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults = {
+  maxAttempts: 5,
+  initialDelay: Duration.millis(200),
+  maxDelay: Duration.seconds(10),
+  maxRetryAfter: Duration.seconds(60)
+} as const
+
+/**
+ * Whether a failure may pass if tried again. `X-Airplane-Retryable` decides when the API
+ * sent it; else 429 and 5xx but 501 are retryable, as are connection failures and attempt
+ * timeouts. Invalid requests, invalid answers and an overall deadline never are.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: RunsError): boolean => {
+  switch (error._tag) {
+    case "TransportError":
+      return true
+    case "Timeout":
+      return error.scope === "attempt"
+    case "InvalidRequest":
+    case "InvalidResponse":
+      return false
+    default:
+      return error.retryable ?? (error.status === 429 || (error.status >= 500 && error.status !== 501))
+  }
+}
+
+/**
+ * The default policy with some knobs changed.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@airplane-runs/core"
+ *
+ * const patient = RetryPolicy.make({ maxAttempts: 10, maxElapsed: "2 minutes" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): RetryPolicy => {
+  const maxAttempts = options.maxAttempts ?? defaults.maxAttempts
+  const maxDelay = Duration.toMillis(options.maxDelay ?? defaults.maxDelay)
+  const maxRetryAfter = Duration.toMillis(options.maxRetryAfter ?? defaults.maxRetryAfter)
+  const backoff = Schedule.exponential(options.initialDelay ?? defaults.initialDelay).pipe(
+    // Full jitter: a random wait up to the capped exponential delay spreads a crowd of clients.
+    Schedule.modifyDelayEffect((_, delay) =>
+      Effect.map(Random.next, (r) => Duration.millis(Math.floor(r * Math.min(maxDelay, Duration.toMillis(delay)))))
+    )
+  )
+  const policy = Schedule.recurWhile<RunsError>(isRetryable).pipe(
+    Schedule.intersect(Schedule.recurs(Math.max(0, maxAttempts - 1))),
+    Schedule.intersect(backoff),
+    Schedule.passthrough,
+    Schedule.modifyDelay((error, delay) =>
+      "retryAfterMs" in error && error.retryAfterMs !== undefined
+        ? Duration.millis(Math.min(error.retryAfterMs, maxRetryAfter))
+        : delay
+    )
+  )
+  return options.maxElapsed === undefined ? policy : Schedule.upTo(policy, options.maxElapsed)
+}
+
+/**
+ * The default policy: 5 attempts, backoff from 200 ms doubling up to 10 s with full jitter,
+ * `Retry-After` obeyed up to 60 s.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultPolicy: RetryPolicy = make()
+
+/**
+ * Never retry.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const none: RetryPolicy = Schedule.stop

@@ -1,0 +1,550 @@
+/**
+ * The Runs service: get, getOutputs, cancel, list (every page, as a Stream), execute and
+ * await completion, over any `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@airplane-runs/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted, Stream } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const runs = yield* Runs.Runs
+ *   const runID = yield* runs.execute({ slug: "hello_world", paramValues: { name: "Ada" } })
+ *   const run = yield* runs.awaitCompletion({ id: runID })
+ *   const failures = yield* runs.list({ taskSlug: "hello_world" }).pipe(
+ *     Stream.filter((r) => r.status === "Failed"),
+ *     Stream.runCollect
+ *   )
+ *   return { run, failures }
+ * })
+ *
+ * program.pipe(
+ *   Effect.provide(Runs.layerConfig()), // AIRPLANE_API_KEY, AIRPLANE_API_HOST...
+ *   Effect.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { Json, Run as RunModule } from "@airplane-runs/contract"
+import {
+  CancelRun,
+  ExecuteTask,
+  GetRun,
+  Ids,
+  ListRuns,
+  Run as RunSchemas,
+  RunOutputs,
+  RunsApi,
+  RunStatus
+} from "@airplane-runs/contract"
+import { HttpClient } from "@effect/platform"
+import {
+  Chunk,
+  Clock,
+  Config,
+  type ConfigError,
+  Context,
+  Duration,
+  Effect,
+  Layer,
+  Option,
+  ParseResult,
+  Redacted,
+  Schedule,
+  Schema,
+  Stream
+} from "effect"
+import * as http from "./internal/http.js"
+import * as RetryPolicy from "./RetryPolicy.js"
+import * as RunsError from "./RunsError.js"
+
+/**
+ * A run, as the API describes it: every field optional and nullable, dates as `Date`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Run = RunModule.Run
+
+/**
+ * One page of runs, newest first, and its index.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunsPage {
+  readonly page: number
+  readonly runs: ReadonlyArray<Run>
+}
+
+/**
+ * What to list: a task (by id or slug) and a window of creation times; every field optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListParams {
+  readonly taskID?: string | undefined
+  readonly taskSlug?: string | undefined
+  readonly since?: Date | undefined
+  readonly until?: Date | undefined
+  /** Runs per page, 1..50. Default 50. */
+  readonly limit?: number | undefined
+}
+
+/**
+ * How to walk the pages of a list.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions extends CallOptions {
+  /** Pages fetched ahead of the one being read, concurrently; order is kept. */
+  readonly prefetch?: number | undefined
+}
+
+/**
+ * What a task is started with: its id or its slug, parameter values, resources.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExecuteParams =
+  & (
+    | { readonly slug: string; readonly id?: undefined }
+    | { readonly id: string; readonly slug?: undefined }
+  )
+  & {
+    readonly paramValues?: { readonly [slug: string]: Json.Json } | undefined
+    readonly resources?: { readonly [slug: string]: string } | undefined
+    /** The environment to run in, when not the client's. */
+    readonly envSlug?: string | undefined
+  }
+
+/**
+ * Per-call options: a retry policy, timeouts, and for POSTs the idempotency key.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** Replaces the layer's retry policy for this call. `RetryPolicy.none` never retries. */
+  readonly retry?: RetryPolicy.RetryPolicy | undefined
+  /** Each attempt, headers and body, must finish within this. */
+  readonly attemptTimeout?: Duration.DurationInput | undefined
+  /** The whole call, retries and waits included, must finish within this. */
+  readonly deadline?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of a POST: an `Idempotency-Key` of your own (one is made per call otherwise, and
+ * sent on every attempt).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PostOptions extends CallOptions {
+  readonly idempotencyKey?: string | undefined
+}
+
+/**
+ * How to wait for a run: the polling schedule and the options of each `get`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AwaitOptions extends CallOptions {
+  /** When to poll again. Default: from 250 ms, doubling, at most every 5 s. */
+  readonly schedule?: Schedule.Schedule<unknown, Run> | undefined
+}
+
+/**
+ * A finished run and its outputs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Completed {
+  readonly run: Run
+  readonly output: Json.Json
+}
+
+/**
+ * The Runs operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET /runs/get`: a run by id. */
+  readonly get: (params: { readonly id: string }, options?: CallOptions) => Effect.Effect<Run, RunsError.RunsError>
+  /** `GET /runs/getOutputs`: a run's outputs, any JSON; `null` until it has some. */
+  readonly getOutputs: (
+    params: { readonly id: string },
+    options?: CallOptions
+  ) => Effect.Effect<Json.Json, RunsError.RunsError>
+  /** `POST /runs/cancel`: cancels a run that has not finished. */
+  readonly cancel: (
+    params: { readonly runID: string },
+    options?: PostOptions
+  ) => Effect.Effect<void, RunsError.RunsError>
+  /** `POST /tasks/execute`: starts a run of a task; answers its id. */
+  readonly execute: (params: ExecuteParams, options?: PostOptions) => Effect.Effect<Ids.RunId, RunsError.RunsError>
+  /** `GET /runs/list`: one page. */
+  readonly listPage: (
+    params?: ListParams & { readonly page?: number | undefined },
+    options?: CallOptions
+  ) => Effect.Effect<RunsPage, RunsError.RunsError>
+  /**
+   * Every page, from page 0 to the first short one. Without an `until`, the walk pins it
+   * to its start, so runs created meanwhile do not shift the pages; a run seen on the page
+   * before is never emitted twice.
+   */
+  readonly listPages: (params?: ListParams, options?: ListOptions) => Stream.Stream<RunsPage, RunsError.RunsError>
+  /** Every run of every page, newest first. */
+  readonly list: (params?: ListParams, options?: ListOptions) => Stream.Stream<Run, RunsError.RunsError>
+  /** Polls a run until it has finished (Succeeded, Failed or Cancelled) and answers it. */
+  readonly awaitCompletion: (
+    params: { readonly id: string },
+    options?: AwaitOptions
+  ) => Effect.Effect<Run, RunsError.RunsError>
+  /** Waits for a run to finish, then reads its outputs. */
+  readonly awaitOutputs: (
+    params: { readonly id: string },
+    options?: AwaitOptions
+  ) => Effect.Effect<Completed, RunsError.RunsError>
+}
+
+/**
+ * The Runs client.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Runs extends Context.Tag("@airplane-runs/core/Runs")<Runs, Service>() {}
+
+/**
+ * How to reach the API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly apiKey: Redacted.Redacted<string> | string
+  /** The API's origin. Default `https://api.airplane.dev`; plain http only to loopback. */
+  readonly host?: string | undefined
+  /** The environment, by slug (`X-Airplane-Env-Slug`) or id (`X-Airplane-Env-ID`). */
+  readonly envSlug?: string | undefined
+  readonly envId?: string | undefined
+  /** Default {@link RetryPolicy.defaultPolicy}; options make a variant, any Schedule replaces it. */
+  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
+  /** Each attempt, headers and body. Default 30 s. */
+  readonly attemptTimeout?: Duration.DurationInput | undefined
+  /** The whole of each call, retries included. Default: none. */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** Pages fetched ahead by `list` and `listPages`. Default {@link defaultPrefetch}. */
+  readonly prefetch?: number | undefined
+}
+
+/**
+ * The API host when none is configured.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultHost = "https://api.airplane.dev"
+
+/**
+ * Pages `list` fetches ahead by default. Each page is one round trip; two in flight hide
+ * most of the latency of a walk without asking much of the API.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPrefetch = 2
+
+const endpoints = RunsApi.RunsApi.groups
+const paths = {
+  get: endpoints.runs.endpoints.get.path,
+  getOutputs: endpoints.runs.endpoints.getOutputs.path,
+  list: endpoints.runs.endpoints.list.path,
+  cancel: endpoints.runs.endpoints.cancel.path,
+  execute: endpoints.tasks.endpoints.execute.path
+}
+
+const invalid = (operation: string, error: ParseResult.ParseError) =>
+  new RunsError.InvalidRequest({
+    operation,
+    issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+      issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
+    )
+  })
+
+const definedOnly = <A extends object>(record: A): { [K in keyof A]: Exclude<A[K], undefined> } => {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value
+  return out as { [K in keyof A]: Exclude<A[K], undefined> }
+}
+
+// Checks what the caller gave against the contract's request schemas, then writes it as the
+// wire wants it: one schema says both what is valid and how it is sent.
+const encoder = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
+  const validate = Schema.validate(Schema.typeSchema(schema))
+  const encode = Schema.encode(schema)
+  // Optional fields the caller set to `undefined` are absent, as the schemas say.
+  return (input: object): Effect.Effect<I, RunsError.InvalidRequest> =>
+    Effect.mapError(Effect.flatMap(validate(definedOnly(input)), encode), (error) => invalid(operation, error))
+}
+
+const encodeGet = encoder("get", GetRun.GetRunParams)
+const encodeGetOutputs = encoder("getOutputs", RunOutputs.GetOutputsParams)
+const encodeList = encoder("list", ListRuns.ListRunsParams)
+const encodeCancel = encoder("cancel", CancelRun.CancelRunBody)
+const encodeExecute = encoder("execute", ExecuteTask.ExecuteTaskBody)
+const encodeExecuteQuery = encoder("execute", ExecuteTask.ExecuteTaskParams)
+
+const pageSize = (limit: number | undefined) => (limit === undefined || limit === 0 ? ListRuns.maxLimit : limit)
+
+const CancelAnswer = CancelRun.CancelRunAnswer
+const ExecuteAnswer = ExecuteTask.ExecuteTaskAnswer
+const Page = ListRuns.RunsPage
+
+const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponential("250 millis").pipe(
+  Schedule.either(Schedule.spaced("5 seconds"))
+)
+
+const checkOptions = (options: Options): ReadonlyArray<string> => {
+  const issues: Array<string> = []
+  const origin = http.checkOrigin(options.host ?? defaultHost)
+  if (typeof origin !== "string") issues.push(origin.issue)
+  for (
+    const issue of [http.checkHeaderValue("envSlug", options.envSlug), http.checkHeaderValue("envId", options.envId)]
+  ) {
+    if (issue !== undefined) issues.push(issue)
+  }
+  const key = typeof options.apiKey === "string" ? options.apiKey : Redacted.value(options.apiKey)
+  if (key === "") issues.push("apiKey: is empty (set AIRPLANE_API_KEY)")
+  else if (/[\r\n\0]/.test(key)) issues.push("apiKey: must not contain CR, LF or NUL")
+  if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
+    issues.push("prefetch: must be a whole number of 0 or more")
+  }
+  return issues
+}
+
+/**
+ * Makes the service over the `HttpClient` of the context. Fails with `InvalidRequest` when
+ * the options are unusable (a plain-http host that is not loopback, an empty key, a header
+ * value with a line break).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Service, RunsError.InvalidRequest, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const issues = checkOptions(options)
+    if (issues.length > 0) return yield* new RunsError.InvalidRequest({ operation: "configure", issues })
+    const client = yield* HttpClient.HttpClient
+    const settings: http.Settings = {
+      origin: http.checkOrigin(options.host ?? defaultHost) as string,
+      apiKey: typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey,
+      envSlug: options.envSlug,
+      envId: options.envId,
+      retry: options.retry === undefined
+        ? RetryPolicy.defaultPolicy
+        : Schedule.isSchedule(options.retry)
+        ? options.retry
+        : RetryPolicy.make(options.retry),
+      attemptTimeout: Duration.decode(options.attemptTimeout ?? "30 seconds"),
+      deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline)
+    }
+    const defaultPrefetchPages = options.prefetch ?? defaultPrefetch
+
+    const get: Service["get"] = (params, callOptions) =>
+      encodeGet(params).pipe(
+        Effect.flatMap((urlParams) =>
+          http.execute(
+            client,
+            settings,
+            { method: "GET", path: paths.get, urlParams, success: RunSchemas.Run },
+            callOptions
+          )
+        ),
+        Effect.withSpan("Runs.get", { kind: "client", attributes: { "airplane.run.id": params.id } })
+      )
+
+    const getOutputs: Service["getOutputs"] = (params, callOptions) =>
+      encodeGetOutputs(params).pipe(
+        Effect.flatMap((urlParams) =>
+          http.execute(
+            client,
+            settings,
+            { method: "GET", path: paths.getOutputs, urlParams, success: RunOutputs.RunOutputs },
+            callOptions
+          )
+        ),
+        Effect.map((answer) => answer.output),
+        Effect.withSpan("Runs.getOutputs", { kind: "client", attributes: { "airplane.run.id": params.id } })
+      )
+
+    const cancel: Service["cancel"] = (params, callOptions) =>
+      encodeCancel(params).pipe(
+        Effect.flatMap((body) =>
+          http.execute(
+            client,
+            settings,
+            { method: "POST", path: paths.cancel, body, success: CancelAnswer, emptyBody: {} },
+            callOptions
+          )
+        ),
+        Effect.asVoid,
+        Effect.withSpan("Runs.cancel", { kind: "client", attributes: { "airplane.run.id": params.runID } })
+      )
+
+    const execute: Service["execute"] = (params, callOptions) =>
+      Effect.all([
+        encodeExecute({
+          id: params.id,
+          slug: params.slug,
+          paramValues: params.paramValues,
+          resources: params.resources
+        }),
+        encodeExecuteQuery({ envSlug: params.envSlug })
+      ]).pipe(
+        Effect.flatMap(([body, query]) =>
+          http.execute(
+            client,
+            settings,
+            {
+              method: "POST",
+              path: paths.execute,
+              body,
+              urlParams: query,
+              success: ExecuteAnswer
+            },
+            callOptions
+          )
+        ),
+        Effect.map((answer) => answer.runID),
+        Effect.tap((runID) => Effect.annotateCurrentSpan("airplane.run.id", runID)),
+        Effect.withSpan("Runs.execute", {
+          kind: "client",
+          attributes: { "airplane.task.id": params.id, "airplane.task.slug": params.slug }
+        })
+      )
+
+    const fetchPage = (params: ListParams, page: number, callOptions: CallOptions | undefined) =>
+      encodeList({ ...params, page }).pipe(
+        Effect.flatMap((query) =>
+          http.execute(
+            client,
+            settings,
+            { method: "GET", path: paths.list, urlParams: query, success: Page },
+            callOptions
+          )
+        ),
+        Effect.map((answer): RunsPage => ({ page, runs: answer.runs })),
+        Effect.withSpan("Runs.listPage", {
+          kind: "client",
+          attributes: {
+            "airplane.page": page,
+            "airplane.task.id": params.taskID,
+            "airplane.task.slug": params.taskSlug
+          }
+        })
+      )
+
+    const listPage: Service["listPage"] = (params = {}, callOptions) => {
+      const { page, ...rest } = params
+      return fetchPage(rest, page ?? 0, callOptions)
+    }
+
+    const listPages: Service["listPages"] = (params = {}, listOptions) =>
+      Stream.unwrap(Effect.gen(function*() {
+        // Check once, before any request: a bad parameter fails the stream with nothing sent.
+        yield* encodeList(params)
+        const prefetch = listOptions?.prefetch ?? defaultPrefetchPages
+        if (!(Number.isInteger(prefetch) && prefetch >= 0)) {
+          return yield* new RunsError.InvalidRequest({
+            operation: "list",
+            issues: ["prefetch: must be a whole number of 0 or more"]
+          })
+        }
+        const until = params.until ?? new Date(yield* Clock.currentTimeMillis)
+        const pinned: ListParams = { ...params, until }
+        const limit = pageSize(params.limit)
+        return Stream.iterate(0, (page) => page + 1).pipe(
+          Stream.mapEffect((page) => fetchPage(pinned, page, listOptions), { concurrency: prefetch + 1 }),
+          Stream.takeUntil((page) => page.runs.length < limit),
+          // A run can show twice only across a page boundary, when runs shift between two
+          // requests: the ids of the page before are enough to drop it, in bounded memory.
+          Stream.mapAccum(new Set<string>(), (previous, page) => {
+            const runs = page.runs.filter((run) => run.id == null || !previous.has(run.id))
+            return [new Set(page.runs.flatMap((run) => (run.id == null ? [] : [run.id]))), { page: page.page, runs }]
+          })
+        )
+      }))
+
+    const list: Service["list"] = (params, listOptions) =>
+      Stream.mapConcatChunk(listPages(params, listOptions), (page) => Chunk.unsafeFromArray(page.runs.slice()))
+
+    const awaitCompletion: Service["awaitCompletion"] = (params, awaitOptions) =>
+      Effect.gen(function*() {
+        const driver = yield* Schedule.driver(awaitOptions?.schedule ?? defaultAwaitSchedule)
+        for (;;) {
+          const run = yield* get(params, awaitOptions)
+          if (run.status != null && RunStatus.isTerminal(run.status)) return run
+          // A schedule that gives up answers the run as it last was.
+          if (Option.isNone(yield* Effect.option(driver.next(run)))) return run
+        }
+      }).pipe(Effect.withSpan("Runs.awaitCompletion", { attributes: { "airplane.run.id": params.id } }))
+
+    const awaitOutputs: Service["awaitOutputs"] = (params, awaitOptions) =>
+      Effect.flatMap(
+        awaitCompletion(params, awaitOptions),
+        (run) => Effect.map(getOutputs(params, awaitOptions), (output) => ({ run, output }))
+      )
+
+    return Runs.of({ get, getOutputs, cancel, execute, listPage, listPages, list, awaitCompletion, awaitOutputs })
+  })
+
+/**
+ * The Runs service from options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Runs, RunsError.InvalidRequest, HttpClient.HttpClient> =>
+  Layer.effect(Runs, make(options))
+
+/**
+ * The Runs service from configuration: `AIRPLANE_API_KEY` (redacted), `AIRPLANE_API_HOST`
+ * (default `https://api.airplane.dev`), `AIRPLANE_ENV_SLUG`, `AIRPLANE_ENV_ID`; other options
+ * as given.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Omit<Options, "apiKey" | "host" | "envSlug" | "envId"> = {}
+): Layer.Layer<Runs, RunsError.InvalidRequest | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    Runs,
+    Effect.flatMap(
+      Config.all({
+        apiKey: Config.redacted("AIRPLANE_API_KEY"),
+        host: Config.withDefault(Config.string("AIRPLANE_API_HOST"), defaultHost),
+        envSlug: Config.option(Config.string("AIRPLANE_ENV_SLUG")),
+        envId: Config.option(Config.string("AIRPLANE_ENV_ID"))
+      }),
+      (config) =>
+        make({
+          ...options,
+          apiKey: config.apiKey,
+          host: config.host,
+          envSlug: Option.getOrUndefined(config.envSlug),
+          envId: Option.getOrUndefined(config.envId)
+        })
+    )
+  )

@@ -1,0 +1,252 @@
+/**
+ * One call to the API: build the request, send it with a timeout per attempt, read and
+ * classify the answer, retry by the policy, bound the whole by a deadline. Everything the
+ * platform can fail with becomes a RunsError here; nothing else escapes.
+ */
+import { ApiError, RunsApi } from "@airplane-runs/contract"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
+import { Clock, Duration, Effect, Option, ParseResult, Redacted, Schema } from "effect"
+import type { RetryPolicy } from "../RetryPolicy.js"
+import * as RunsError from "../RunsError.js"
+
+export interface Settings {
+  /** The origin, e.g. `https://api.airplane.dev`. */
+  readonly origin: string
+  readonly apiKey: Redacted.Redacted<string>
+  readonly envSlug: string | undefined
+  readonly envId: string | undefined
+  readonly retry: RetryPolicy
+  readonly attemptTimeout: Duration.Duration
+  readonly deadline: Duration.Duration | undefined
+}
+
+export interface CallOptions {
+  readonly retry?: RetryPolicy | undefined
+  readonly attemptTimeout?: Duration.DurationInput | undefined
+  readonly deadline?: Duration.DurationInput | undefined
+  readonly idempotencyKey?: string | undefined
+}
+
+export interface Call<A, I> {
+  readonly method: "GET" | "POST"
+  readonly path: string
+  readonly urlParams?: Record<string, string> | undefined
+  readonly body?: unknown
+  readonly success: Schema.Schema<A, I>
+  /** An empty 2xx body decodes as this JSON (cancel documents no body). */
+  readonly emptyBody?: unknown
+}
+
+const requestIdHeaders = ["x-request-id", "x-airplane-request-id", "request-id"]
+const apiKeyHeaderName = RunsApi.apiKeyHeader.toLowerCase()
+
+const requestIdOf = (headers: Headers.Headers): string | undefined => {
+  for (const name of requestIdHeaders) {
+    const value = headers[name]
+    if (value !== undefined && value !== "") return value
+  }
+  return undefined
+}
+
+/** `Retry-After` as milliseconds from now: delta seconds or an HTTP date. */
+export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const ErrorBody = Schema.parseJson(ApiError.ErrorBody)
+const decodeErrorBody = Schema.decodeUnknownOption(ErrorBody)
+
+const httpError = (
+  method: string,
+  path: string,
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  now: number
+): RunsError.HttpError | RunsError.InvalidResponse => {
+  const status = response.status
+  const body = decodeErrorBody(text)
+  const retryable = response.headers[RunsApi.retryableHeader.toLowerCase()]
+  const requestId = requestIdOf(response.headers)
+  const fields = {
+    status,
+    error: Option.match(body, {
+      onNone: () => (text.trim() === "" ? `HTTP ${status}` : `HTTP ${status}, not the API's error body`),
+      onSome: (b) => b.error
+    }),
+    code: Option.getOrUndefined(Option.flatMapNullable(body, (b) => b.code)),
+    method,
+    path,
+    requestId,
+    retryAfterMs: parseRetryAfter(response.headers["retry-after"], now),
+    retryable: retryable === "true" ? true : retryable === "false" ? false : undefined
+  }
+  if (status === 400) return new RunsError.BadRequest(fields)
+  if (status === 401) return new RunsError.Unauthorized(fields)
+  if (status === 403) return new RunsError.Forbidden(fields)
+  if (status === 404) return new RunsError.NotFound(fields)
+  if (status === 409 || status === 423) return new RunsError.Conflict(fields)
+  if (status === 429) return new RunsError.RateLimited(fields)
+  if (status >= 500) return new RunsError.ServerError(fields)
+  if (status >= 400) return new RunsError.BadRequest(fields)
+  return new RunsError.InvalidResponse({
+    method,
+    path,
+    status,
+    requestId,
+    reason: status >= 300 && status < 400
+      ? `an unexpected redirect${
+        response.headers["location"] === undefined ? "" : ` to ${response.headers["location"]}`
+      }: redirects are not followed, so the API key never leaves the configured host`
+      : `an unexpected status ${status}`
+  })
+}
+
+const decodeFailure = (
+  method: string,
+  path: string,
+  status: number,
+  requestId: string | undefined,
+  error: ParseResult.ParseError
+): RunsError.InvalidResponse => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return new RunsError.InvalidResponse({
+    method,
+    path,
+    status,
+    requestId,
+    reason: issue === undefined ? error.message : issue.message,
+    schemaPath: issue === undefined ? [] : issue.path.map(String)
+  })
+}
+
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127(\.\d{1,3}){3}$/.test(hostname)
+
+/** Checks the origin: https, or plain http only to a loopback host; no path, query or credentials. */
+export const checkOrigin = (host: string): string | { readonly issue: string } => {
+  let url: URL
+  try {
+    url = new URL(host)
+  } catch {
+    return { issue: `host: ${JSON.stringify(host)} is not a URL (e.g. https://api.airplane.dev)` }
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    return {
+      issue:
+        `host: ${url.protocol}//${url.host} is refused: the API key is sent only over https, or plain http to a loopback host`
+    }
+  }
+  if (url.username !== "" || url.password !== "") return { issue: "host: must not carry credentials" }
+  return url.origin
+}
+
+/** A header value may not carry CR, LF or NUL: it would split or corrupt the request. */
+export const checkHeaderValue = (name: string, value: string | undefined): string | undefined =>
+  value !== undefined && /[\r\n\0]/.test(value) ? `${name}: must not contain CR, LF or NUL` : undefined
+
+const redactKey = (names: ReadonlyArray<string | RegExp>) =>
+  names.includes(apiKeyHeaderName) ? names : [...names, apiKeyHeaderName]
+
+/**
+ * Runs one call with its retries. The key is redacted from the platform's spans and logs,
+ * and fetch is told not to follow redirects, so the key never reaches another origin.
+ */
+export const execute = <A, I>(
+  client: HttpClient.HttpClient,
+  settings: Settings,
+  call: Call<A, I>,
+  options: CallOptions | undefined
+): Effect.Effect<A, RunsError.HttpError | RunsError.TransportError | RunsError.Timeout | RunsError.InvalidResponse> => {
+  const { method, path } = call
+  const attemptTimeout = options?.attemptTimeout === undefined
+    ? settings.attemptTimeout
+    : Duration.decode(options.attemptTimeout)
+  const deadlineInput = options?.deadline ?? settings.deadline
+  const headers: Record<string, string> = {
+    [RunsApi.apiKeyHeader]: Redacted.value(settings.apiKey),
+    accept: "application/json"
+  }
+  if (settings.envSlug !== undefined) headers[RunsApi.envSlugHeader] = settings.envSlug
+  if (settings.envId !== undefined) headers[RunsApi.envIdHeader] = settings.envId
+  if (method === "POST") {
+    // One key for every attempt, so a retried POST is done once.
+    headers[RunsApi.idempotencyKeyHeader] = options?.idempotencyKey ?? crypto.randomUUID()
+  }
+  let request = HttpClientRequest.make(method)(`${settings.origin}${path}`, {
+    headers,
+    ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams })
+  })
+  if (method === "POST") request = HttpClientRequest.bodyUnsafeJson(request, call.body ?? {})
+  const decode = Schema.decodeUnknown(call.success)
+
+  const attempt = client.execute(request).pipe(
+    Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+    Effect.mapError((error) =>
+      new RunsError.TransportError({
+        method,
+        path,
+        reason: error.reason === "InvalidUrl"
+          ? `invalid URL ${settings.origin}${path}`
+          : String((error.cause as { message?: unknown } | undefined)?.message ?? error.message)
+      })
+    ),
+    Effect.timeoutFail({
+      duration: attemptTimeout,
+      onTimeout: () =>
+        new RunsError.Timeout({ method, path, scope: "attempt", timeoutMs: Duration.toMillis(attemptTimeout) })
+    }),
+    Effect.flatMap(({ response, text }) => {
+      if (response.status < 200 || response.status >= 300) {
+        return Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Effect.fail(httpError(method, path, response, text, now))
+        )
+      }
+      const requestId = requestIdOf(response.headers)
+      let json: unknown
+      if (text.trim() === "" && call.emptyBody !== undefined) {
+        json = call.emptyBody
+      } else {
+        try {
+          json = JSON.parse(text)
+        } catch (error) {
+          const contentType = response.headers["content-type"] ?? "no content type"
+          return Effect.fail(
+            new RunsError.InvalidResponse({
+              method,
+              path,
+              status: response.status,
+              requestId,
+              reason: text === ""
+                ? "an empty body where JSON was expected"
+                : `not JSON (${contentType}, ${text.length} characters): ${(error as Error).message}`
+            })
+          )
+        }
+      }
+      return Effect.mapError(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error))
+    })
+  )
+
+  const retried = Effect.retry(attempt, options?.retry ?? settings.retry)
+  const bounded = deadlineInput === undefined ? retried : Effect.timeoutFail(retried, {
+    duration: deadlineInput,
+    onTimeout: () =>
+      new RunsError.Timeout({ method, path, scope: "deadline", timeoutMs: Duration.toMillis(deadlineInput) })
+  })
+  return bounded.pipe(
+    Effect.locallyWith(Headers.currentRedactedNames, redactKey),
+    Effect.provideServiceEffect(
+      FetchHttpClient.RequestInit,
+      Effect.map(
+        Effect.serviceOption(FetchHttpClient.RequestInit),
+        (init): RequestInit => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" })
+      )
+    )
+  )
+}
