@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { RunsApi } from "@airplane-runs/contract"
-import { HttpApiBuilder, HttpApiSwagger, type HttpRouter, HttpServer } from "@effect/platform"
+import { FetchHttpClient, HttpApiBuilder, HttpApiSwagger, HttpApp, type HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import { Context, Effect, Layer, ManagedRuntime, type ParseResult } from "effect"
@@ -92,24 +92,28 @@ export interface Service {
 export class RunsServer extends Context.Tag("@airplane-runs/server/RunsServer")<RunsServer, Service>() {}
 
 /**
- * Serves the API over an `HttpServer` from the context, with the given store, faults and log.
+ * The server's whole answer to a request, as an `HttpApp`: what the socket server and the
+ * in-process fetch both serve.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RunsApp extends Context.Tag("@airplane-runs/server/RunsApp")<
+  RunsApp,
+  HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>
+>() {}
+
+/**
+ * Builds the {@link RunsApp} over the store, faults and log of the context.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerHttpApp = (options: {
+export const layerApp = (options: {
   readonly apiKeys: ReadonlyArray<string>
   readonly latencyMs?: number | undefined
   readonly advance?: ((ms: number) => number) | undefined
-}): Layer.Layer<
-  never,
-  never,
-  | HttpServer.HttpServer
-  | HttpRouter.HttpRouter.DefaultServices
-  | RunStore.RunStore
-  | Faults.Faults
-  | RequestLog.RequestLog
-> =>
+}): Layer.Layer<RunsApp, never, RunStore.RunStore | Faults.Faults | RequestLog.RequestLog> =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const store = yield* RunStore.RunStore
     const faults = yield* Faults.Faults
@@ -123,12 +127,10 @@ export const layerHttpApp = (options: {
     // The gateway wraps the API's app, not the server's: a middleware given to
     // `HttpApiBuilder.serve` runs after the app's answer is already written, too late to
     // replace, cut or label it (truncated, resetMidBody, wrongContentType, the idempotency echo).
-    const serve = HttpApiBuilder.httpApp.pipe(
-      Effect.map((app) => HttpServer.serve(edge(app))),
-      Layer.unwrapEffect,
+    const app = Layer.effect(RunsApp, Effect.map(HttpApiBuilder.httpApp, edge)).pipe(
       Layer.provide([HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer])
     )
-    return serve.pipe(
+    return app.pipe(
       Layer.provide(handlers.decodeErrors),
       Layer.provide(admin.layer({ faults, log, advance: options.advance })),
       Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
@@ -136,6 +138,36 @@ export const layerHttpApp = (options: {
       Layer.provide(api)
     )
   }))
+
+const layerState = (options: Options) => {
+  let manualNow = (options.manualStart ?? options.seed?.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
+  const manual = options.clock === "manual"
+  const advance = manual ? (ms: number) => (manualNow += ms) : undefined
+  const apiKeys = options.apiKeys ?? [defaultApiKey]
+  const state = Layer.mergeAll(
+    RunStore.layer({ seed: options.seed, lifecycle: options.lifecycle, now: manual ? () => manualNow : undefined }),
+    Faults.layer({ faults: options.faults, seed: options.seed?.seed }),
+    RequestLog.layer({ capacity: options.logCapacity })
+  )
+  const app = layerApp({ apiKeys, latencyMs: options.latencyMs, advance })
+  const service = (url: string, port: number) =>
+    Layer.effect(
+      RunsServer,
+      Effect.gen(function*() {
+        return {
+          url,
+          apiUrl: `${url}${RunsApi.basePath}`,
+          port,
+          apiKey: apiKeys[0] ?? defaultApiKey,
+          store: yield* RunStore.RunStore,
+          faults: yield* Faults.Faults,
+          requestLog: yield* RequestLog.RequestLog,
+          advance
+        }
+      })
+    )
+  return { state, app, service }
+}
 
 /**
  * The server on a Node HTTP server, as a layer: it listens when the layer is built and
@@ -156,40 +188,89 @@ export const layerHttpApp = (options: {
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError | ParseResult.ParseError> => {
-  const apiKeys = options.apiKeys ?? [defaultApiKey]
-  let manualNow = (options.manualStart ?? options.seed?.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
-  const manual = options.clock === "manual"
-  const advance = manual ? (ms: number) => (manualNow += ms) : undefined
-  const state = Layer.mergeAll(
-    RunStore.layer({ seed: options.seed, lifecycle: options.lifecycle, now: manual ? () => manualNow : undefined }),
-    Faults.layer({ faults: options.faults, seed: options.seed?.seed }),
-    RequestLog.layer({ capacity: options.logCapacity })
-  )
-  const service = Layer.effect(
-    RunsServer,
-    Effect.gen(function*() {
-      const server = yield* HttpServer.HttpServer
-      const address = server.address
-      if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("the embedded server listens on TCP")
-      const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
-      const url = `http://${host}:${address.port}`
-      return {
-        url,
-        apiUrl: `${url}${RunsApi.basePath}`,
-        port: address.port,
-        apiKey: apiKeys[0] ?? defaultApiKey,
-        store: yield* RunStore.RunStore,
-        faults: yield* Faults.Faults,
-        requestLog: yield* RequestLog.RequestLog,
-        advance
-      }
-    })
-  )
-  return Layer.merge(service, layerHttpApp({ apiKeys, latencyMs: options.latencyMs, advance })).pipe(
+  const { app, service, state } = layerState(options)
+  const served = Layer.unwrapEffect(Effect.map(RunsApp, (httpApp) => HttpServer.serve(httpApp)))
+  const described = Layer.unwrapEffect(Effect.gen(function*() {
+    const address = (yield* HttpServer.HttpServer).address
+    if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("the embedded server listens on TCP")
+    const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname
+    return service(`http://${host}:${address.port}`, address.port)
+  }))
+  return Layer.merge(described, served).pipe(
+    Layer.provide(app),
     Layer.provide(state),
     Layer.provide(NodeHttpServer.layer(createServer, { port: options.port ?? 0, host: options.host ?? "127.0.0.1" }))
   )
 }
+
+/**
+ * The origin of a server answering in process, without a socket.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const inProcessUrl = "http://localhost"
+
+/**
+ * The server without a socket: a `fetch` (as the `FetchHttpClient.Fetch` service) that
+ * answers in process, so an Effect program's tests need no port and no network. A client
+ * over `FetchHttpClient.layer` with host {@link inProcessUrl} talks to it. Connection faults
+ * are played as fetch plays them: `reset` rejects the fetch, `resetMidBody` fails the body
+ * half way.
+ *
+ * @example
+ * ```ts
+ * import { RunsServer } from "@airplane-runs/server"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * // Runs.layer({ apiKey: RunsServer.defaultApiKey, host: RunsServer.inProcessUrl }), then:
+ * const http = FetchHttpClient.layer.pipe(Layer.provideMerge(RunsServer.layerFetch({ seed: { runs: 100 } })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFetch = (
+  options: Omit<Options, "port" | "host"> = {}
+): Layer.Layer<RunsServer | FetchHttpClient.Fetch, ParseResult.ParseError> => {
+  const { app, service, state } = layerState(options)
+  const fetch = Layer.effect(
+    FetchHttpClient.Fetch,
+    Effect.gen(function*() {
+      const httpApp = yield* RunsApp
+      const runtime = yield* Effect.runtime<HttpRouter.HttpRouter.DefaultServices>()
+      const handler = HttpApp.toWebHandlerRuntime(runtime)(httpApp)
+      return webFetch((request) => handler(request))
+    })
+  )
+  return Layer.merge(service(inProcessUrl, 0), fetch).pipe(
+    Layer.provide(app),
+    Layer.provide(state),
+    Layer.provide(NodeHttpServer.layerContext)
+  )
+}
+
+// Plays the reset marks of the gateway as fetch reports a closed connection.
+const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch =>
+  (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await handler(new Request(input, init))
+    const reset = response.headers.get(gateway.resetHeader)
+    if (reset === null) return response
+    const closed = () =>
+      new TypeError("fetch failed", { cause: new Error("other side closed (embedded server fault)") })
+    if (reset === "before-headers") throw closed()
+    const partial = new Uint8Array(await response.arrayBuffer())
+    const headers = new Headers(response.headers)
+    headers.delete(gateway.resetHeader)
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(partial)
+        controller.error(closed())
+      }
+    })
+    return new Response(body, { status: response.status, headers })
+  }) as typeof globalThis.fetch
 
 /**
  * A server started from plain async code.

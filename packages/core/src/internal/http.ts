@@ -124,6 +124,13 @@ const decodeFailure = (
   })
 }
 
+// fetch reports "fetch failed" and keeps the reason ("other side closed", ECONNREFUSED) as its cause.
+const describeCause = (cause: unknown): string | undefined => {
+  const parts: Array<string> = []
+  for (let c = cause, depth = 0; c instanceof Error && depth < 3; c = c.cause, depth++) parts.push(c.message)
+  return parts.length === 0 ? undefined : parts.join(": ")
+}
+
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127(\.\d{1,3}){3}$/.test(hostname)
 
@@ -192,7 +199,7 @@ export const execute = <A, I>(
         path,
         reason: error.reason === "InvalidUrl"
           ? `invalid URL ${settings.origin}${path}`
-          : String((error.cause as { message?: unknown } | undefined)?.message ?? error.message)
+          : describeCause(error.cause) ?? error.message
       })
     ),
     Effect.timeoutFail({

@@ -9,6 +9,7 @@ import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Cause, Effect, Predicate } from "effect"
+import { IncomingMessage } from "node:http"
 import type * as Faults from "../Faults.js"
 import * as RequestLog from "../RequestLog.js"
 import type * as RunStore from "../RunStore.js"
@@ -49,27 +50,47 @@ const bodyBytes = (response: HttpServerResponse.HttpServerResponse): Uint8Array 
 const contentType = (response: HttpServerResponse.HttpServerResponse): string =>
   response.body._tag === "Uint8Array" ? response.body.contentType : "application/json"
 
-/** Closes the connection under the request, optionally after writing part of an answer. */
+/**
+ * Marks an answer served in process (no socket) whose connection a fault closed: the
+ * in-process fetch turns it into what a client sees on a real socket (see `webFetch`).
+ */
+export const resetHeader = "x-embedded-server-reset"
+
+/**
+ * Closes the connection under the request, optionally after writing part of an answer. On a
+ * socket: `null`, nothing more to answer. In process: an answer marked with {@link resetHeader}.
+ */
 const destroy = (
   request: HttpServerRequest.HttpServerRequest,
   partial?: { readonly status: number; readonly contentType: string; readonly bytes: Uint8Array }
-) =>
-  Effect.async<void>((resume) => {
+): Effect.Effect<HttpServerResponse.HttpServerResponse | null> => {
+  const half = partial === undefined ? undefined : partial.bytes.subarray(0, Math.floor(partial.bytes.length / 2))
+  if (!(request.source instanceof IncomingMessage)) {
+    return Effect.succeed(
+      HttpServerResponse.uint8Array(half ?? new Uint8Array(), {
+        status: partial?.status ?? 200,
+        contentType: partial?.contentType ?? "application/json",
+        headers: { [resetHeader]: partial === undefined ? "before-headers" : "mid-body" }
+      })
+    )
+  }
+  return Effect.async<null>((resume) => {
     const res = NodeHttpServerRequest.toServerResponse(request)
     const socket = NodeHttpServerRequest.toIncomingMessage(request).socket
     const close = () => {
       socket.destroy()
-      resume(Effect.void)
+      resume(Effect.succeed(null))
     }
-    if (partial === undefined) return close()
+    if (partial === undefined || half === undefined) return close()
     res.writeHead(partial.status, {
       "content-type": partial.contentType,
       "content-length": String(partial.bytes.length)
     })
     // Node corks a response's first write until the next tick: destroying the socket now would
     // drop the headers too, and the client would see a plain reset. Close once it is flushed.
-    res.write(partial.bytes.subarray(0, Math.floor(partial.bytes.length / 2)), close)
+    res.write(half, close)
   })
+}
 
 interface Stored {
   readonly status: number
@@ -179,7 +200,7 @@ export const make = (options: Options) => {
         query: Object.fromEntries(url.searchParams),
         headers: RequestLog.redact(request.headers),
         body,
-        status: response === null ? null : response.status,
+        status: response === null || response.headers[resetHeader] !== undefined ? null : response.status,
         fault: fault === undefined ? null : fault.kind,
         replayed
       })
@@ -231,17 +252,14 @@ const applyFault = <E, R>(
         )
       )
     case "reset":
-      return Effect.as(destroy(request), null)
+      return destroy(request)
     case "resetMidBody":
       return Effect.flatMap(real, (response) =>
-        Effect.as(
-          destroy(request, {
-            status: response.status,
-            contentType: contentType(response),
-            bytes: bodyBytes(response)
-          }),
-          null
-        ))
+        destroy(request, {
+          status: response.status,
+          contentType: contentType(response),
+          bytes: bodyBytes(response)
+        }))
     case "truncated":
       return Effect.map(real, (response) => {
         const bytes = bodyBytes(response)
