@@ -187,6 +187,9 @@ export const make = (options: Options) => {
         Effect.catchAllCause((cause) =>
           Cause.isFailType(cause) && Predicate.isTagged(cause.error, "RouteNotFound")
             ? Effect.succeed(errorBody(404, `no such endpoint: ${request.method} ${url.pathname}`, "route_not_found"))
+            : Cause.isInterruptedOnly(cause)
+            // The client went away (an aborted call): nothing failed, and nobody to answer.
+            ? Effect.failCause(cause)
             : Effect.as(
               Effect.logError("the embedded server failed to answer", cause),
               errorBody(500, "internal error of the embedded server", "internal")

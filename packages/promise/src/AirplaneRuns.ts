@@ -1,0 +1,349 @@
+/**
+ * The client: `new AirplaneRuns(options)`, then `client.runs.*`. Every call runs through the
+ * Effect core (validation, retries, timeouts, pagination); this class only turns its results
+ * into promises, async iterables and `instanceof` errors.
+ */
+import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
+import { FetchHttpClient } from "@effect/platform"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, Schedule, Stream } from "effect"
+import {
+  AbortedError,
+  AirplaneRunsError,
+  ClientClosedError,
+  fromRunsError,
+  InvalidRequestError
+} from "./AirplaneRunsError.js"
+import type { Completed, Json, Run, RunsPage } from "./Run.js"
+
+/** How to reach the API, and how patient to be. Every option has a default. */
+export interface ClientOptions {
+  /** The API key (`tkn_...`). Default `process.env.AIRPLANE_API_KEY`; without one the constructor throws. */
+  readonly apiKey?: string | undefined
+  /** The API's origin. Default `process.env.AIRPLANE_API_HOST`, else `https://api.airplane.dev`. */
+  readonly baseUrl?: string | undefined
+  /** The environment, by slug or id. Default `AIRPLANE_ENV_SLUG` / `AIRPLANE_ENV_ID`. */
+  readonly envSlug?: string | undefined
+  readonly envId?: string | undefined
+  /** Retries after the first attempt. Default 4. */
+  readonly maxRetries?: number | undefined
+  /** The backoff between retries. */
+  readonly retry?: {
+    /** Default 200. */
+    readonly initialDelayMs?: number | undefined
+    /** Default 10,000. */
+    readonly maxDelayMs?: number | undefined
+    /** The longest `Retry-After` obeyed. Default 60,000. */
+    readonly maxRetryAfterMs?: number | undefined
+  } | undefined
+  /** Each attempt, headers and body. Default 30,000. */
+  readonly timeoutMs?: number | undefined
+  /** Pages fetched ahead while iterating a list. Default 4. */
+  readonly prefetch?: number | undefined
+  /** The `fetch` to send requests with. Default the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
+}
+
+/** Options of one call. */
+export interface RequestOptions {
+  /** Aborts the call: the request in flight and any wait between attempts. */
+  readonly signal?: AbortSignal | undefined
+  /** Each attempt of this call. */
+  readonly timeoutMs?: number | undefined
+  /** The whole call, retries included. */
+  readonly deadlineMs?: number | undefined
+  /** Retries after the first attempt, for this call. */
+  readonly maxRetries?: number | undefined
+}
+
+/** Options of a call that changes something. */
+export interface MutationOptions extends RequestOptions {
+  /** Sent as `Idempotency-Key` on every attempt; one is made per call otherwise. */
+  readonly idempotencyKey?: string | undefined
+}
+
+/** What to list; every field optional. */
+export interface ListParams {
+  readonly taskID?: string | undefined
+  readonly taskSlug?: string | undefined
+  /** Runs created at or after this time. */
+  readonly since?: Date | undefined
+  /** Runs created at or before this time; default: when the iteration starts. */
+  readonly until?: Date | undefined
+  /** Runs per page, 1..50. Default 50. */
+  readonly limit?: number | undefined
+}
+
+/** How to iterate a list. */
+export interface ListOptions extends RequestOptions {
+  /** Pages fetched ahead, concurrently; order is kept. */
+  readonly prefetch?: number | undefined
+}
+
+/** What a task is started with. */
+export type ExecuteParams =
+  & ({ readonly slug: string; readonly id?: undefined } | { readonly id: string; readonly slug?: undefined })
+  & {
+    readonly paramValues?: { readonly [slug: string]: Json } | undefined
+    readonly resources?: { readonly [slug: string]: string } | undefined
+    readonly envSlug?: string | undefined
+  }
+
+/** How to wait for a run. */
+export interface AwaitOptions extends RequestOptions {
+  /** Milliseconds between polls. Default: from 250, doubling, at most 5,000. */
+  readonly pollIntervalMs?: number | undefined
+}
+
+type Runtime = ManagedRuntime.ManagedRuntime<Runs.Runs, RunsError.InvalidRequest>
+
+const env = (name: string): string | undefined => {
+  const value = typeof process === "undefined" ? undefined : process.env[name]
+  return value === "" ? undefined : value
+}
+
+// A function, so the compiler does not assume an earlier check still holds after an await.
+const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
+
+const abortedError = (signal: AbortSignal): AbortedError =>
+  new AbortedError("The call was aborted by its AbortSignal.", { cause: signal.reason })
+
+/** Turns what an Effect failed with into the client's error, made here, at the caller's await. */
+const toError = (cause: Cause.Cause<RunsError.RunsError>, signal: AbortSignal | undefined): AirplaneRunsError => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return fromRunsError(failure.value)
+  if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return abortedError(signal)
+  return new AirplaneRunsError(`Unexpected failure of the client: ${Cause.pretty(cause)}`, {
+    cause: Cause.squash(cause)
+  })
+}
+
+/** A list of runs: iterate it for every run, `pages()` for every page, or `page(n)` for one. */
+export class RunList implements AsyncIterable<Run> {
+  /** @internal */
+  constructor(
+    private readonly client: AirplaneRuns,
+    private readonly params: ListParams,
+    private readonly options: ListOptions
+  ) {}
+
+  /** Every run across every page, newest first. Breaking out stops further page requests. */
+  [Symbol.asyncIterator](): AsyncIterator<Run> {
+    return this.client.iterate((runs) => runs.list(this.params, this.client.listOptions(this.options)), this.options)
+  }
+
+  /** Every page. */
+  pages(): AsyncIterable<RunsPage> {
+    return {
+      [Symbol.asyncIterator]: () =>
+        this.client.iterate((runs) => runs.listPages(this.params, this.client.listOptions(this.options)), this.options)
+    }
+  }
+
+  /** One page, by its 0-based index. */
+  page(page: number): Promise<RunsPage> {
+    return this.client.call(
+      (runs) => runs.listPage({ ...this.params, page }, this.client.callOptions(this.options)),
+      this.options
+    )
+  }
+}
+
+/** The runs of the API. */
+export class RunsResource {
+  /** @internal */
+  constructor(private readonly client: AirplaneRuns) {}
+
+  /** A run by id. */
+  get(params: { readonly id: string }, options: RequestOptions = {}): Promise<Run> {
+    return this.client.call((runs) => runs.get(params, this.client.callOptions(options)), options)
+  }
+
+  /** A run's outputs, any JSON; `null` until it has some. */
+  getOutputs(params: { readonly id: string }, options: RequestOptions = {}): Promise<Json> {
+    return this.client.call((runs) => runs.getOutputs(params, this.client.callOptions(options)), options)
+  }
+
+  /** Cancels a run that has not finished. */
+  cancel(params: { readonly runID: string }, options: MutationOptions = {}): Promise<void> {
+    return this.client.call((runs) => runs.cancel(params, this.client.callOptions(options)), options)
+  }
+
+  /** Starts a run of a task, by slug or id; answers the new run's id. */
+  execute(params: ExecuteParams, options: MutationOptions = {}): Promise<string> {
+    return this.client.call((runs) => runs.execute(params, this.client.callOptions(options)), options)
+  }
+
+  /** Runs, across pages: `for await (const run of client.runs.list({ taskSlug }))`. */
+  list(params: ListParams = {}, options: ListOptions = {}): RunList {
+    return new RunList(this.client, params, options)
+  }
+
+  /** Polls a run until it has finished, and answers it. */
+  awaitCompletion(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Run> {
+    return this.client.call((runs) => runs.awaitCompletion(params, this.client.awaitOptions(options)), options)
+  }
+
+  /** Waits for a run to finish, then reads its outputs. */
+  awaitOutputs(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Completed> {
+    return this.client.call((runs) => runs.awaitOutputs(params, this.client.awaitOptions(options)), options)
+  }
+}
+
+/**
+ * The Airplane Runs API client.
+ *
+ * ```ts
+ * const client = new AirplaneRuns() // AIRPLANE_API_KEY
+ * const run = await client.runs.get({ id: "run20220111zlq2ig4" })
+ * for await (const run of client.runs.list({ taskSlug: "hello_world" })) console.log(run.id)
+ * await client.close()
+ * ```
+ *
+ * The constructor throws `InvalidRequestError` when the options are unusable: no API key, a
+ * plain-http host that is not loopback, a header value with a line break.
+ */
+export class AirplaneRuns {
+  /** The runs of the API. */
+  readonly runs: RunsResource
+  private readonly runtime: Runtime
+  private readonly retryOptions: RetryPolicy.Options
+  private closed = false
+
+  constructor(options: ClientOptions = {}) {
+    const apiKey = options.apiKey ?? env("AIRPLANE_API_KEY")
+    if (apiKey === undefined || apiKey === "") {
+      throw new InvalidRequestError(
+        "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
+      )
+    }
+    this.retryOptions = {
+      maxAttempts: options.maxRetries === undefined ? undefined : options.maxRetries + 1,
+      initialDelay: options.retry?.initialDelayMs,
+      maxDelay: options.retry?.maxDelayMs,
+      maxRetryAfter: options.retry?.maxRetryAfterMs
+    }
+    const http = options.fetch === undefined
+      ? FetchHttpClient.layer
+      : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.fetch)))
+    const layer = Runs.layer({
+      apiKey,
+      host: options.baseUrl ?? env("AIRPLANE_API_HOST"),
+      envSlug: options.envSlug ?? env("AIRPLANE_ENV_SLUG"),
+      envId: options.envId ?? env("AIRPLANE_ENV_ID"),
+      retry: this.retryOptions,
+      attemptTimeout: options.timeoutMs,
+      prefetch: options.prefetch
+    }).pipe(Layer.provide(http))
+    this.runtime = ManagedRuntime.make(layer)
+    // Build now, so unusable options throw here rather than at the first call.
+    const built = this.runtime.runSyncExit(Effect.void)
+    if (Exit.isFailure(built)) {
+      void this.runtime.dispose()
+      const failure = Cause.failureOption(built.cause)
+      throw Option.isSome(failure) ? fromRunsError(failure.value) : Cause.squash(built.cause)
+    }
+    this.runs = new RunsResource(this)
+  }
+
+  /** Releases the client. Calls made after it fail with `ClientClosedError`. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.runtime.dispose()
+  }
+
+  /** `await using client = new AirplaneRuns()` closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  /** @internal */
+  callOptions(options: MutationOptions): Runs.PostOptions {
+    return {
+      attemptTimeout: options.timeoutMs,
+      deadline: options.deadlineMs,
+      retry: options.maxRetries === undefined
+        ? undefined
+        : RetryPolicy.make({ ...this.retryOptions, maxAttempts: options.maxRetries + 1 }),
+      idempotencyKey: options.idempotencyKey
+    }
+  }
+
+  /** @internal */
+  listOptions(options: ListOptions): Runs.ListOptions {
+    return { ...this.callOptions(options), prefetch: options.prefetch }
+  }
+
+  /** @internal */
+  awaitOptions(options: AwaitOptions): Runs.AwaitOptions {
+    return {
+      ...this.callOptions(options),
+      schedule: options.pollIntervalMs === undefined ? undefined : Schedule.spaced(options.pollIntervalMs)
+    }
+  }
+
+  /** @internal */
+  async call<A>(
+    f: (runs: Runs.Service) => Effect.Effect<A, RunsError.RunsError>,
+    options: RequestOptions
+  ): Promise<A> {
+    this.ensureOpen()
+    const signal = options.signal
+    if (signal?.aborted === true) throw abortedError(signal)
+    const exit = await this.runtime.runPromiseExit(
+      Effect.flatMap(Runs.Runs, f),
+      signal === undefined ? undefined : { signal }
+    )
+    if (Exit.isSuccess(exit)) return exit.value
+    throw toError(exit.cause, signal)
+  }
+
+  /** @internal */
+  async *iterate<A>(
+    f: (runs: Runs.Service) => Stream.Stream<A, RunsError.RunsError>,
+    options: RequestOptions
+  ): AsyncGenerator<A> {
+    this.ensureOpen()
+    const signal = options.signal
+    if (signal?.aborted === true) throw abortedError(signal)
+    const runtime = await this.runtime.runtime()
+    let stream = Stream.unwrap(Effect.map(Runs.Runs, f))
+    if (signal !== undefined) {
+      stream = Stream.interruptWhen(
+        stream,
+        Effect.async<never>((resume) => {
+          const onAbort = () => resume(Effect.interrupt)
+          signal.addEventListener("abort", onAbort, { once: true })
+          return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+        })
+      )
+    }
+    // Failures come out as the Effect error; keep it as a value to rethrow ours at this await.
+    const iterator = Stream.toAsyncIterableRuntime(runtime)(
+      Stream.catchAllCause(stream, (cause) => Stream.succeed({ [failed]: cause } as Failed))
+    )[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        const next = await iterator.next()
+        if (next.done === true) {
+          if (isAborted(signal)) throw abortedError(signal)
+          return
+        }
+        if (isFailed(next.value)) throw toError(next.value[failed], signal)
+        yield next.value as A
+      }
+    } finally {
+      await iterator.return?.()
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
+  }
+}
+
+const failed = Symbol("failed")
+interface Failed {
+  readonly [failed]: Cause.Cause<RunsError.RunsError>
+}
+const isFailed = (u: unknown): u is Failed => typeof u === "object" && u !== null && failed in u

@@ -1,0 +1,114 @@
+/**
+ * The errors the client throws: one class per kind of failure, all under
+ * {@link AirplaneRunsError}, so `instanceof` tells them apart. None holds the API key.
+ */
+import type { RunsError } from "@airplane-runs/core"
+
+/** What every error carries, when it applies. */
+export interface ErrorDetails {
+  /** The HTTP status of the API's answer. */
+  readonly status?: number | undefined
+  /** The API's machine readable code. */
+  readonly code?: string | undefined
+  /** The request id of the API's answer. */
+  readonly requestId?: string | undefined
+  /** The request, as `METHOD /path`. */
+  readonly request?: string | undefined
+  readonly cause?: unknown
+}
+
+/** The base class of every error the client throws. */
+export class AirplaneRunsError extends Error {
+  readonly status: number | undefined
+  readonly code: string | undefined
+  readonly requestId: string | undefined
+  /** The request, as `METHOD /path`, when one was made. */
+  readonly request: string | undefined
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.name = new.target.name
+    this.status = details.status
+    this.code = details.code
+    this.requestId = details.requestId
+    this.request = details.request
+  }
+}
+
+/** The arguments were refused before anything was sent (an empty id, a limit over 50...). */
+export class InvalidRequestError extends AirplaneRunsError {}
+/** 400: the API refused the request as sent. */
+export class BadRequestError extends AirplaneRunsError {}
+/** 401: the API key is missing or invalid. */
+export class UnauthorizedError extends AirplaneRunsError {}
+/** 403: the key may not do this. */
+export class ForbiddenError extends AirplaneRunsError {}
+/** 404: no such run or task. */
+export class NotFoundError extends AirplaneRunsError {}
+/** 409 or 423: the request conflicts with another, or the resource is locked. */
+export class ConflictError extends AirplaneRunsError {}
+/** 429: rate limited, and the retries ran out. */
+export class RateLimitedError extends AirplaneRunsError {
+  /** How long the API asked to wait, in milliseconds. */
+  readonly retryAfterMs: number | undefined
+  constructor(message: string, details: ErrorDetails & { readonly retryAfterMs?: number | undefined } = {}) {
+    super(message, details)
+    this.retryAfterMs = details.retryAfterMs
+  }
+}
+/** 5xx: the API failed, and the retries ran out. */
+export class ServerError extends AirplaneRunsError {}
+/** The connection failed: refused, reset or closed mid-answer. */
+export class ConnectionError extends AirplaneRunsError {}
+/** An attempt, or the whole call, took longer than allowed. */
+export class TimeoutError extends AirplaneRunsError {}
+/** The answer could not be read: not JSON, cut short, or not the API's shape. */
+export class InvalidResponseError extends AirplaneRunsError {}
+/** The call's `AbortSignal` fired; the request and any wait were stopped. */
+export class AbortedError extends AirplaneRunsError {}
+/** The client was closed; make a new one. */
+export class ClientClosedError extends AirplaneRunsError {}
+
+/** The client's error for one of core's. Made at the caller's `await`, for a useful stack. */
+export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => {
+  switch (error._tag) {
+    case "InvalidRequest":
+      return new InvalidRequestError(error.message, { cause: error })
+    case "TransportError":
+      return new ConnectionError(error.message, { request: `${error.method} ${error.path}`, cause: error })
+    case "Timeout":
+      return new TimeoutError(error.message, { request: `${error.method} ${error.path}`, cause: error })
+    case "InvalidResponse":
+      return new InvalidResponseError(error.message, {
+        status: error.status,
+        requestId: error.requestId,
+        request: `${error.method} ${error.path}`,
+        cause: error
+      })
+    default: {
+      const details = {
+        status: error.status,
+        code: error.code,
+        requestId: error.requestId,
+        request: `${error.method} ${error.path}`,
+        cause: error
+      }
+      switch (error._tag) {
+        case "BadRequest":
+          return new BadRequestError(error.message, details)
+        case "Unauthorized":
+          return new UnauthorizedError(error.message, details)
+        case "Forbidden":
+          return new ForbiddenError(error.message, details)
+        case "NotFound":
+          return new NotFoundError(error.message, details)
+        case "Conflict":
+          return new ConflictError(error.message, details)
+        case "RateLimited":
+          return new RateLimitedError(error.message, { ...details, retryAfterMs: error.retryAfterMs })
+        case "ServerError":
+          return new ServerError(error.message, details)
+      }
+    }
+  }
+}

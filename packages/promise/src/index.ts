@@ -1,0 +1,44 @@
+/**
+ * The Airplane Runs API for plain async/await code.
+ *
+ * ```ts
+ * import { AirplaneRuns, NotFoundError } from "@airplane-runs/promise"
+ *
+ * const client = new AirplaneRuns({ apiKey: process.env.AIRPLANE_API_KEY })
+ * try {
+ *   const run = await client.runs.get({ id: "run20220111zlq2ig4" })
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) console.log("no such run")
+ * }
+ * ```
+ */
+export {
+  AirplaneRuns,
+  type AwaitOptions,
+  type ClientOptions,
+  type ExecuteParams,
+  type ListOptions,
+  type ListParams,
+  type MutationOptions,
+  type RequestOptions,
+  RunList,
+  RunsResource
+} from "./AirplaneRuns.js"
+export {
+  AbortedError,
+  AirplaneRunsError,
+  BadRequestError,
+  ClientClosedError,
+  ConflictError,
+  ConnectionError,
+  type ErrorDetails,
+  ForbiddenError,
+  InvalidRequestError,
+  InvalidResponseError,
+  NotFoundError,
+  RateLimitedError,
+  ServerError,
+  TimeoutError,
+  UnauthorizedError
+} from "./AirplaneRunsError.js"
+export type { Completed, Json, Parameter, Permission, Run, RunsPage, RunStatus } from "./Run.js"
