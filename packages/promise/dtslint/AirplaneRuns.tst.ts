@@ -1,0 +1,42 @@
+import type { Json as ContractJson, Run as ContractRun } from "@airplane-runs/contract"
+import type { Runs } from "@airplane-runs/core"
+import { AirplaneRuns } from "@airplane-runs/promise"
+import type { Completed, Json, Run, RunList, RunsPage } from "@airplane-runs/promise"
+import { describe, expect, test } from "tstyche"
+
+const client = new AirplaneRuns({ apiKey: "tkn_x" })
+
+describe("the facade's plain types", () => {
+  test("what the core decodes fits the facade's Run, Json and RunsPage", () => {
+    expect<ContractRun.Run>().type.toBeAssignableTo<Run>()
+    expect<ContractJson.Json>().type.toBeAssignableTo<Json>()
+    expect<Runs.RunsPage>().type.toBeAssignableTo<RunsPage>()
+    expect<Runs.Completed>().type.toBeAssignableTo<Completed>()
+  })
+
+  test("and the facade's Run names no field the contract lacks", () => {
+    expect<keyof Run>().type.toBe<keyof ContractRun.Run>()
+  })
+})
+
+describe("methods answer promises of plain types", () => {
+  test("single calls", () => {
+    expect(client.runs.get({ id: "run1" })).type.toBe<Promise<Run>>()
+    expect(client.runs.getOutputs({ id: "run1" })).type.toBe<Promise<Json>>()
+    expect(client.runs.cancel({ runID: "run1" })).type.toBe<Promise<void>>()
+    expect(client.runs.execute({ slug: "hello_world" })).type.toBe<Promise<string>>()
+    expect(client.runs.awaitOutputs({ id: "run1" })).type.toBe<Promise<Completed>>()
+  })
+
+  test("lists iterate runs and pages", () => {
+    expect(client.runs.list({ taskSlug: "x" })).type.toBe<RunList>()
+    expect(client.runs.list()).type.toBeAssignableTo<AsyncIterable<Run>>()
+    expect(client.runs.list().pages()).type.toBe<AsyncIterable<RunsPage>>()
+    expect(client.runs.list().page(1)).type.toBe<Promise<RunsPage>>()
+  })
+
+  test("execute needs an id or a slug; cancel takes runID", () => {
+    expect(client.runs.execute).type.not.toBeCallableWith({ paramValues: {} })
+    expect(client.runs.cancel).type.not.toBeCallableWith({ id: "run1" })
+  })
+})
