@@ -13,7 +13,7 @@ import { FetchHttpClient, HttpApiBuilder, HttpApiSwagger, HttpApp, type HttpRout
 import { NodeHttpServer } from "@effect/platform-node"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import { Context, Effect, Layer, ManagedRuntime, type ParseResult } from "effect"
-import { createServer } from "node:http"
+import { createServer, type Server } from "node:http"
 import * as Faults from "./Faults.js"
 import * as admin from "./internal/admin.js"
 import * as gateway from "./internal/gateway.js"
@@ -199,8 +199,23 @@ export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError
   return Layer.merge(described, served).pipe(
     Layer.provide(app),
     Layer.provide(state),
-    Layer.provide(NodeHttpServer.layer(createServer, { port: options.port ?? 0, host: options.host ?? "127.0.0.1" }))
+    Layer.provide(
+      NodeHttpServer.layer(createClosingServer, { port: options.port ?? 0, host: options.host ?? "127.0.0.1" })
+    )
   )
+}
+
+// A test server stops at once: `close` also ends open connections, where Node would wait for
+// keep-alive sockets (one left by an aborted request held a stop for seconds).
+const createClosingServer = (): Server => {
+  const server = createServer()
+  const close = server.close.bind(server)
+  server.close = ((callback?: (error?: Error) => void) => {
+    close(callback)
+    server.closeAllConnections()
+    return server
+  }) as Server["close"]
+  return server
 }
 
 /**
