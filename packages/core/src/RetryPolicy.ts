@@ -26,7 +26,11 @@ export interface Options {
   readonly maxDelay?: Duration.DurationInput | undefined
   /** The most a `Retry-After` is obeyed for; a longer ask waits this long. Default 60 s. */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
-  /** Stop retrying once this long has passed since the first attempt. Default: no bound. */
+  /**
+   * Start no retry once this long has passed since the first failure. A wait already decided
+   * (a long `Retry-After`) is not cut short: for a hard bound on a call, use its `deadline`.
+   * Default: no bound.
+   */
   readonly maxElapsed?: Duration.DurationInput | undefined
 }
 

@@ -48,6 +48,7 @@ import {
   Context,
   Duration,
   Effect,
+  Fiber,
   Layer,
   Option,
   ParseResult,
@@ -473,14 +474,32 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
             issues: ["prefetch: must be a whole number of 0 or more"]
           })
         }
-        const until = params.until ?? new Date(yield* Clock.currentTimeMillis)
+        // A `since` ahead of the clock (a server's timestamp, a skewed clock) is an empty walk,
+        // not a `since` after an `until` the caller never gave.
+        const until = params.until ?? new Date(Math.max(yield* Clock.currentTimeMillis, params.since?.getTime() ?? 0))
         const pinned: ListParams = { ...params, until }
         const limit = pageSize(params.limit)
-        return Stream.iterate(0, (page) => page + 1).pipe(
-          Stream.mapEffect((page) => fetchPage(pinned, page, listOptions), { concurrency: prefetch + 1 }),
+        // Reading page k, pages k+1..k+prefetch are on their way, and no more: a page is asked
+        // for only when the reader pulls the one `prefetch` before it, so breaking off early
+        // costs at most `prefetch` requests and memory holds at most `prefetch + 1` pages.
+        const pages = Stream.unwrapScoped(Effect.map(Effect.scope, (scope) => {
+          const ahead: Array<Fiber.Fiber<RunsPage, RunsError.RunsError>> = []
+          let next = 0
+          return Stream.repeatEffect(Effect.suspend(() => {
+            const start = Effect.forEach(
+              Array.from({ length: prefetch + 1 - ahead.length }, () => next++),
+              (page) => Effect.map(Effect.forkIn(fetchPage(pinned, page, listOptions), scope), (f) => ahead.push(f)),
+              { discard: true }
+            )
+            return Effect.flatMap(start, () => Fiber.join(ahead.shift()!))
+          }))
+        }))
+        return pages.pipe(
           Stream.takeUntil((page) => page.runs.length < limit),
-          // A run can show twice only across a page boundary, when runs shift between two
-          // requests: the ids of the page before are enough to drop it, in bounded memory.
+          // With `until` pinned, pages do not shift. Should they (an `until` in the future, runs
+          // inserted between two requests), a run pushed over the boundary shows again at the
+          // top of the next page: the ids of the page before catch that, in bounded memory, for
+          // shifts of up to a page between two requests.
           Stream.mapAccum(new Set<string>(), (previous, page) => {
             const runs = page.runs.filter((run) => run.id == null || !previous.has(run.id))
             return [new Set(page.runs.flatMap((run) => (run.id == null ? [] : [run.id]))), { page: page.page, runs }]
