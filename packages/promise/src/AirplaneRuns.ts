@@ -5,7 +5,18 @@
  */
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
 import { FetchHttpClient } from "@effect/platform"
-import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, Schedule, Stream } from "effect"
+import {
+  Cause,
+  Effect,
+  Exit,
+  Layer,
+  ManagedRuntime,
+  Option,
+  Runtime as EffectRuntime,
+  Schedule,
+  Scope,
+  Stream
+} from "effect"
 import {
   AbortedError,
   AirplaneRunsError,
@@ -107,11 +118,19 @@ const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => si
 const abortedError = (signal: AbortSignal): AbortedError =>
   new AbortedError("The call was aborted by its AbortSignal.", { cause: signal.reason })
 
+const closedError = (): ClientClosedError =>
+  new ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
+
 /** Turns what an Effect failed with into the client's error, made here, at the caller's await. */
-const toError = (cause: Cause.Cause<RunsError.RunsError>, signal: AbortSignal | undefined): AirplaneRunsError => {
+const toError = (
+  cause: Cause.Cause<RunsError.RunsError>,
+  signal: AbortSignal | undefined,
+  closing: AbortSignal
+): AirplaneRunsError => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return fromRunsError(failure.value)
   if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return abortedError(signal)
+  if (closing.aborted && Cause.isInterruptedOnly(cause)) return closedError()
   return new AirplaneRunsError(`Unexpected failure of the client: ${Cause.pretty(cause)}`, {
     cause: Cause.squash(cause)
   })
@@ -208,6 +227,9 @@ export class AirplaneRuns {
   private readonly runtime: Runtime
   private readonly retryOptions: RetryPolicy.Options
   private closed = false
+  // Fires on close(): stops the calls and iterations still in flight (a wait between attempts
+  // included), so that nothing is sent, and no timer is left, after close().
+  private readonly closing = new AbortController()
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? env("AIRPLANE_API_KEY")
@@ -249,6 +271,7 @@ export class AirplaneRuns {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.closing.abort()
     await this.runtime.dispose()
   }
 
@@ -290,12 +313,18 @@ export class AirplaneRuns {
     this.ensureOpen()
     const signal = options.signal
     if (signal?.aborted === true) throw abortedError(signal)
-    const exit = await this.runtime.runPromiseExit(
-      Effect.flatMap(Runs.Runs, f),
-      signal === undefined ? undefined : { signal }
-    )
-    if (Exit.isSuccess(exit)) return exit.value
-    throw toError(exit.cause, signal)
+    const stop = new AbortController()
+    const onStop = () => stop.abort()
+    signal?.addEventListener("abort", onStop, { once: true })
+    this.closing.signal.addEventListener("abort", onStop, { once: true })
+    try {
+      const exit = await this.runtime.runPromiseExit(Effect.flatMap(Runs.Runs, f), { signal: stop.signal })
+      if (Exit.isSuccess(exit)) return exit.value
+      throw toError(exit.cause, signal, this.closing.signal)
+    } finally {
+      signal?.removeEventListener("abort", onStop)
+      this.closing.signal.removeEventListener("abort", onStop)
+    }
   }
 
   /** @internal */
@@ -307,38 +336,54 @@ export class AirplaneRuns {
     const signal = options.signal
     if (signal?.aborted === true) throw abortedError(signal)
     const runtime = await this.runtime.runtime()
-    let stream = Stream.unwrap(Effect.map(Runs.Runs, f))
-    if (signal !== undefined) {
-      stream = Stream.interruptWhen(
-        stream,
-        Effect.async<never>((resume) => {
-          const onAbort = () => resume(Effect.interrupt)
-          signal.addEventListener("abort", onAbort, { once: true })
-          return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+    const signals = signal === undefined ? [this.closing.signal] : [signal, this.closing.signal]
+    const stream = Stream.interruptWhen(
+      Stream.unwrap(Effect.map(Runs.Runs, f)),
+      Effect.async<never>((resume) => {
+        const onAbort = () => resume(Effect.interrupt)
+        for (const s of signals) s.addEventListener("abort", onAbort, { once: true })
+        return Effect.sync(() => {
+          for (const s of signals) s.removeEventListener("abort", onAbort)
         })
-      )
-    }
+      })
+    )
     // Failures come out as the Effect error; keep it as a value to rethrow ours at this await.
-    const iterator = Stream.toAsyncIterableRuntime(runtime)(
-      Stream.catchAllCause(stream, (cause) => Stream.succeed({ [failed]: cause } as Failed))
-    )[Symbol.asyncIterator]()
+    // The stream is pulled a chunk (a page) at a time, only when the caller asks for more:
+    // `Stream.toAsyncIterable` would run it ahead by one element, so that a `break` after a
+    // page could still send the request for the next one, whatever the `prefetch`.
+    const run = EffectRuntime.runPromiseExit(runtime)
+    const scope = Effect.runSync(Scope.make())
     try {
+      const pull = await EffectRuntime.runPromise(runtime)(Scope.extend(
+        Stream.toPull(Stream.catchAllCause(stream, (cause) => Stream.succeed({ [failed]: cause } as Failed))),
+        scope
+      ))
       for (;;) {
-        const next = await iterator.next()
-        if (next.done === true) {
+        const next = await run(pull)
+        if (Exit.isFailure(next)) {
+          // The stream's failures are values by now: the only failure left is its end.
+          if (!Cause.isFailure(next.cause)) {
+            throw toError(next.cause as Cause.Cause<never>, signal, this.closing.signal)
+          }
           if (isAborted(signal)) throw abortedError(signal)
+          this.ensureOpen()
           return
         }
-        if (isFailed(next.value)) throw toError(next.value[failed], signal)
-        yield next.value as A
+        for (const value of next.value) {
+          if (isFailed(value)) throw toError(value[failed], signal, this.closing.signal)
+          // The rest of a page is already here: an abort or a close must not let it through.
+          if (isAborted(signal)) throw abortedError(signal)
+          this.ensureOpen()
+          yield value as A
+        }
       }
     } finally {
-      await iterator.return?.()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
     }
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
+    if (this.closed) throw closedError()
   }
 }
 

@@ -1,0 +1,90 @@
+/**
+ * What the facade's tests share: the embedded server on a free loopback port, a client of it
+ * with quick retries, polling on the real clock, and the seeded runs read from the server.
+ */
+import { AirplaneRuns, type ClientOptions, type Run } from "@airplane-runs/promise"
+import { RunsServer } from "@airplane-runs/server"
+
+const day = 86_400_000
+
+/**
+ * The embedded server, its runs seeded a day before now so that every seeded run that can
+ * finish has finished, and started runs racing through their lifecycle in a few milliseconds.
+ */
+export const startServer = (options: RunsServer.Options = {}): Promise<RunsServer.RunningServer> =>
+  RunsServer.start({
+    ...options,
+    seed: { until: new Date(Date.now() - day), ...options.seed },
+    lifecycle: { queueMs: 5, startMs: 5, runMs: 20, ...options.lifecycle }
+  })
+
+/** A client of the server, with backoffs of a millisecond or two unless told otherwise. */
+export const clientOf = (server: RunsServer.RunningServer, options: ClientOptions = {}): AirplaneRuns =>
+  new AirplaneRuns({
+    apiKey: server.apiKey,
+    baseUrl: server.url,
+    retry: { initialDelayMs: 1, maxDelayMs: 2 },
+    ...options
+  })
+
+/** Clears the server's faults and request log, so a test sees only its own requests. */
+export const fresh = (server: RunsServer.RunningServer): RunsServer.RunningServer => {
+  server.faults.clear()
+  server.requestLog.clear()
+  return server
+}
+
+/** The API requests the server has logged since the last `fresh` (admin requests left out). */
+export const apiRequests = (server: RunsServer.RunningServer, path?: string) =>
+  server.requestLog.entries().filter((entry) =>
+    path === undefined ? entry.path.startsWith("/v0/") : entry.path === path
+  )
+
+/** Waits on the real clock. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Polls `condition` every few milliseconds until it holds; throws after `attempts` polls. */
+export const waitFor = async (what: string, condition: () => boolean, attempts = 2_000): Promise<void> => {
+  for (let i = 0; i < attempts; i++) {
+    if (condition()) return
+    await sleep(5)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** What a promise rejected with; fails the test when it resolved. */
+export const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
+  let value: unknown
+  try {
+    value = await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error(`expected a rejection, got ${JSON.stringify(value)}`)
+}
+
+/**
+ * The newest seeded run whose status is one of `wanted`, read from the server's store. Runs
+ * that tests started are passed over: their status changes within milliseconds.
+ */
+export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyArray<string>): Run => {
+  const seededBefore = server.store.now() - 3_600_000
+  for (let page = 0;; page++) {
+    const runs = server.store.list({ page })
+    const run = runs.find((r) =>
+      r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
+    )
+    if (run !== undefined) return run
+    if (runs.length === 0) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
+  }
+}
+
+/** The ids of every run in the store, newest first. */
+export const allRunIds = (server: RunsServer.RunningServer): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (let page = 0;; page++) {
+    const runs = server.store.list({ page })
+    for (const run of runs) out.push(run.id!)
+    if (runs.length < 50) return out
+  }
+}
