@@ -72,17 +72,8 @@ export interface MutationOptions extends RequestOptions {
   readonly idempotencyKey?: string | undefined
 }
 
-/** What to list; every field optional. */
-export interface ListParams {
-  readonly taskID?: string | undefined
-  readonly taskSlug?: string | undefined
-  /** Runs created at or after this time. */
-  readonly since?: Date | undefined
-  /** Runs created at or before this time; default: when the iteration starts. */
-  readonly until?: Date | undefined
-  /** Runs per page, 1..50. Default 50. */
-  readonly limit?: number | undefined
-}
+/** What to list: a task (by id or slug) and a window of creation times; every field optional. */
+export type ListParams = Runs.ListParams
 
 /** How to iterate a list. */
 export interface ListOptions extends RequestOptions {
@@ -90,14 +81,8 @@ export interface ListOptions extends RequestOptions {
   readonly prefetch?: number | undefined
 }
 
-/** What a task is started with. */
-export type ExecuteParams =
-  & ({ readonly slug: string; readonly id?: undefined } | { readonly id: string; readonly slug?: undefined })
-  & {
-    readonly paramValues?: { readonly [slug: string]: Json } | undefined
-    readonly resources?: { readonly [slug: string]: string } | undefined
-    readonly envSlug?: string | undefined
-  }
+/** What a task is started with: its slug or its id, parameter values, resources. */
+export type ExecuteParams = Runs.ExecuteParams
 
 /** How to wait for a run. */
 export interface AwaitOptions extends RequestOptions {
