@@ -11,6 +11,8 @@ import {
   Exit,
   Fiber,
   Layer,
+  Logger,
+  LogLevel,
   Option,
   Schedule,
   Stream,
@@ -746,6 +748,41 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         const run = yield* Fiber.join(fiber)
         assert.strictEqual(run.id, id)
         assert.deepStrictEqual((yield* requests).map((entry) => entry.status), [429, 200])
+      }).pipe(Effect.provide(TestContext.TestContext)))
+
+    it.effect("each retry is logged at Debug with its reason and wait; nothing at the default level", () =>
+      Effect.gen(function*() {
+        const server = yield* fresh
+        const runs = yield* Runs.Runs
+        const id = seededRun(server, "Succeeded").id!
+        const { layer: logger, lines } = capturingLogger()
+        const rideThroughA429 = (logged: (self: Effect.Effect<Runs.Run, RunsError.RunsError>) => typeof self) =>
+          Effect.gen(function*() {
+            server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "3", times: 1 })
+            const fiber = yield* runs.get({ id }, { retry: fastRetry }).pipe(
+              logged,
+              Effect.provide(logger),
+              Effect.fork
+            )
+            yield* waitFor("the Retry-After wait", Effect.map(TestClock.sleeps(), Chunk.isNonEmpty))
+            yield* TestClock.adjust("3 seconds")
+            yield* Fiber.join(fiber)
+          })
+        yield* rideThroughA429((self) => self)
+        assert.deepStrictEqual(lines, [], "no log under the default Info level")
+        yield* rideThroughA429(Logger.withMinimumLogLevel(LogLevel.Debug))
+        const [logfmt, json] = lines
+        assert.strictEqual(lines.length, 2)
+        assert.include(logfmt, "GET /v0/runs/get: attempt 1 failed with RateLimited 429; retrying in 3000 ms")
+        assert.include(logfmt, "level=DEBUG")
+        const entry = JSON.parse(json)
+        assert.deepStrictEqual(entry.annotations, {
+          "airplane.http.method": "GET",
+          "airplane.http.path": "/v0/runs/get",
+          "airplane.attempt": 1,
+          "airplane.error": "RateLimited",
+          "airplane.retry_in_ms": 3000
+        })
       }).pipe(Effect.provide(TestContext.TestContext)))
 
     it.effect("an interrupted call stops during its wait: no further attempt", () =>

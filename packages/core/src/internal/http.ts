@@ -6,7 +6,18 @@
 import { ApiError, RunsApi } from "@airplane-runs/contract"
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
-import { Clock, Duration, Effect, Option, ParseResult, Redacted, Schema } from "effect"
+import {
+  Clock,
+  Duration,
+  Effect,
+  Option,
+  ParseResult,
+  Redacted,
+  Schedule,
+  ScheduleDecision,
+  ScheduleIntervals,
+  Schema
+} from "effect"
 import type { RetryPolicy } from "../RetryPolicy.js"
 import * as RunsError from "../RunsError.js"
 
@@ -156,6 +167,38 @@ export const checkOrigin = (host: string): string | { readonly issue: string } =
 export const checkHeaderValue = (name: string, value: string | undefined): string | undefined =>
   value !== undefined && /[\r\n\0]/.test(value) ? `${name}: must not contain CR, LF or NUL` : undefined
 
+// Each retry is logged at Debug (invisible under the default Info level): why the attempt
+// failed and how long the policy waits, annotated so a logger can filter or index them.
+const logRetries = (policy: RetryPolicy, method: string, path: string): RetryPolicy => {
+  let attempt = 0
+  let failure: RunsError.RunsError | undefined
+  return policy.pipe(
+    Schedule.tapInput((error: RunsError.RunsError) =>
+      Effect.sync(() => {
+        attempt++
+        failure = error
+      })
+    ),
+    Schedule.onDecision((_, decision) => {
+      const error = failure
+      if (ScheduleDecision.isDone(decision) || error === undefined) return Effect.void
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const waitMs = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+        const status = "status" in error ? ` ${error.status}` : ""
+        return Effect.logDebug(
+          `${method} ${path}: attempt ${attempt} failed with ${error._tag}${status}; retrying in ${waitMs} ms`
+        ).pipe(Effect.annotateLogs({
+          "airplane.http.method": method,
+          "airplane.http.path": path,
+          "airplane.attempt": attempt,
+          "airplane.error": error._tag,
+          "airplane.retry_in_ms": waitMs
+        }))
+      })
+    })
+  )
+}
+
 const redactKey = (names: ReadonlyArray<string | RegExp>) =>
   names.includes(apiKeyHeaderName) ? names : [...names, apiKeyHeaderName]
 
@@ -240,7 +283,9 @@ export const execute = <A, I>(
     })
   )
 
-  const retried = Effect.retry(attempt, options?.retry ?? settings.retry)
+  const retried = Effect.suspend(() =>
+    Effect.retry(attempt, logRetries(options?.retry ?? settings.retry, method, path))
+  )
   const bounded = deadlineInput === undefined ? retried : Effect.timeoutFail(retried, {
     duration: deadlineInput,
     onTimeout: () =>
