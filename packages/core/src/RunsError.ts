@@ -195,6 +195,10 @@ export class ServerError extends Schema.TaggedError<ServerError>("@airplane-runs
    * @since 0.1.0
    */
   override get message(): string {
+    if (this.retryable === false) {
+      return `${describe(this)}. The API failed and said not to retry (X-Airplane-Retryable: false).`
+    }
+    if (this.status === 501) return `${describe(this)}. The API does not implement this; it is not retried.`
     return `${describe(this)}. The API failed; retries (if any were allowed) ran out.`
   }
 }

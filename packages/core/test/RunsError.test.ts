@@ -45,6 +45,14 @@ const examples: ReadonlyArray<{ readonly error: RunsError.RunsError; readonly sa
     says: ["answered 503: unavailable", "The API failed", "retries"]
   },
   {
+    error: new RunsError.ServerError({ ...http, status: 503, error: "down for maintenance", retryable: false }),
+    says: ["answered 503: down for maintenance", "said not to retry (X-Airplane-Retryable: false)"]
+  },
+  {
+    error: new RunsError.ServerError({ ...http, status: 501, error: "not implemented" }),
+    says: ["answered 501: not implemented", "does not implement this; it is not retried"]
+  },
+  {
     error: new RunsError.TransportError({ method: "POST", path: "/v0/runs/cancel", reason: "socket hang up" }),
     says: ["POST /v0/runs/cancel failed on the wire: socket hang up", "Check the host (AIRPLANE_API_HOST)"]
   },
