@@ -1,0 +1,87 @@
+/**
+ * Where an example runs. By default, on the embedded Runs API server, started in process on a
+ * free loopback port with a seeded data set, and stopped when the example ends. With
+ * `AIRPLANE_API_KEY` set (and `AIRPLANE_API_HOST`, default https://api.airplane.dev), on that
+ * API instead: the example's own calls are real then, so it starts and cancels real runs.
+ */
+import { Runs } from "@airplane-runs/core"
+import { RunsServer } from "@airplane-runs/server"
+import { FetchHttpClient } from "@effect/platform"
+import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
+
+export interface Target {
+  readonly apiKey: Redacted.Redacted<string>
+  /** The API's origin, e.g. `http://127.0.0.1:49152`. */
+  readonly host: string
+  /** The embedded server, when the example runs on it: its store, faults and request log. */
+  readonly server: RunsServer.Service | undefined
+  /** A line for the reader: where the calls go. */
+  readonly description: string
+}
+
+export class ExampleTarget extends Context.Tag("@airplane-runs/examples/Target")<ExampleTarget, Target>() {}
+
+const realApi = Config.all({
+  apiKey: Config.option(Config.redacted("AIRPLANE_API_KEY")),
+  host: Config.withDefault(Config.string("AIRPLANE_API_HOST"), "https://api.airplane.dev")
+})
+
+const embedded = (server: RunsServer.Service): Target => ({
+  apiKey: Redacted.make(server.apiKey),
+  host: server.url,
+  server,
+  description: `the embedded server at ${server.url} (${server.store.size().toLocaleString("en-US")} seeded runs)`
+})
+
+/** The embedded server seeded by `options`, listening while the layer lives. */
+export const layerEmbedded = (options: RunsServer.Options): Layer.Layer<ExampleTarget> =>
+  Layer.effect(ExampleTarget, Effect.map(RunsServer.RunsServer, embedded)).pipe(
+    Layer.provide(Layer.orDie(RunsServer.layer(options)))
+  )
+
+/** The target of an Effect example: the real API when configured, else the embedded server. */
+export const layer = (options: RunsServer.Options): Layer.Layer<ExampleTarget> =>
+  Layer.unwrapEffect(Effect.map(Effect.orDie(realApi), (config) =>
+    Option.match(config.apiKey, {
+      onNone: () => layerEmbedded(options),
+      onSome: (apiKey) =>
+        Layer.succeed(ExampleTarget, {
+          apiKey,
+          host: config.host,
+          server: undefined,
+          description: `the API at ${config.host} (AIRPLANE_API_KEY is set)`
+        })
+    })))
+
+/** The target of a Promise example; `await using` stops the embedded server at the end. */
+export const open = async (options: RunsServer.Options): Promise<Target & AsyncDisposable> => {
+  const apiKey = process.env["AIRPLANE_API_KEY"]
+  if (apiKey !== undefined && apiKey !== "") {
+    const host = process.env["AIRPLANE_API_HOST"] ?? "https://api.airplane.dev"
+    return {
+      apiKey: Redacted.make(apiKey),
+      host,
+      server: undefined,
+      description: `the API at ${host} (AIRPLANE_API_KEY is set)`,
+      [Symbol.asyncDispose]: async () => {}
+    }
+  }
+  const server = await RunsServer.start(options)
+  return { ...embedded(server), [Symbol.asyncDispose]: server.stop }
+}
+
+/**
+ * The `Runs` client of a target, over the platform's fetch, with the target beside it.
+ * `runs` options (retry, prefetch, timeouts) are passed to `Runs.layer`.
+ */
+export const layerRuns = (
+  target: Layer.Layer<ExampleTarget>,
+  runs: Omit<Runs.Options, "apiKey" | "host"> = {}
+): Layer.Layer<Runs.Runs | ExampleTarget> =>
+  Layer.unwrapEffect(
+    Effect.map(ExampleTarget, (found) => Runs.layer({ ...runs, apiKey: found.apiKey, host: found.host }))
+  ).pipe(
+    Layer.orDie,
+    Layer.provide(FetchHttpClient.layer),
+    Layer.provideMerge(target)
+  )

@@ -1,0 +1,23 @@
+import { assert, describe, it, vi } from "@effect/vitest"
+import { program, serverOptions } from "../promise.js"
+import { open } from "../shared/Target.js"
+import { assertWeekJobs } from "./utils/jobs.js"
+
+describe("promise", () => {
+  it("runs a task, counts the week's failures, cancels the unfinished runs and aborts a slow call", async () => {
+    // The embedded server, whatever the environment says: a test never calls a real API.
+    vi.stubEnv("AIRPLANE_API_KEY", "")
+    await using target = await open(serverOptions)
+    vi.unstubAllEnvs()
+    const lines: Array<string> = []
+    const result = await program(target, (line) => lines.push(line))
+
+    assert.include(lines[0], "the embedded server")
+    assert.isUndefined(result.missing)
+    assertWeekJobs(target.server!, result)
+
+    assert.isTrue(result.aborted)
+    assert.isTrue(lines.some((line) => line.includes("AbortedError")))
+    assert.strictEqual(result.statusAfterAbort, "Succeeded")
+  })
+})
