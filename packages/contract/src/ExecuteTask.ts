@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { RunId, TaskIdParam } from "./Ids.js"
+import { RunId, TaskIdParam, TextParam } from "./Ids.js"
 import { JsonMapString, JsonObject } from "./Json.js"
 
 /**
@@ -14,7 +14,7 @@ import { JsonMapString, JsonObject } from "./Json.js"
  * @category schemas
  */
 export const ExecuteTaskParams = Schema.Struct({
-  envSlug: Schema.optionalWith(Schema.NonEmptyString, { exact: true }).annotations({
+  envSlug: Schema.optionalWith(TextParam, { exact: true }).annotations({
     description: "Environment to execute the task in."
   })
 })
@@ -30,7 +30,7 @@ export const ExecuteTaskBody = Schema.Struct({
   id: Schema.optionalWith(TaskIdParam, { exact: true }).annotations({
     description: "Unique ID of the task. Either an ID or a slug must be provided."
   }),
-  slug: Schema.optionalWith(Schema.NonEmptyString, { exact: true }).annotations({
+  slug: Schema.optionalWith(TextParam, { exact: true }).annotations({
     description: "Unique slug of the task. Either an ID or a slug must be provided."
   }),
   paramValues: Schema.optionalWith(JsonObject, { exact: true }).annotations({

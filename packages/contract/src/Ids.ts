@@ -43,16 +43,32 @@ export const TaskId = Schema.String.pipe(Schema.brand("TaskId")).annotations({
  */
 export type TaskId = typeof TaskId.Type
 
+// A surrogate of UTF-16 without its other half.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * A non-empty string for a request, every character of it writable as UTF-8. A lone UTF-16
+ * surrogate is not: URL encoding replaces it with U+FFFD, so the API would get another value.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TextParam = Schema.NonEmptyString.pipe(
+  Schema.filter((text) => !loneSurrogate.test(text), {
+    message: () => "must not contain a lone UTF-16 surrogate (it cannot be sent as UTF-8)"
+  })
+)
+
 /**
  * A run id in a request: it must not be empty, since `/runs/get?id=` names no run.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const RunIdParam = Schema.NonEmptyString.pipe(Schema.brand("RunId")).annotations({
+export const RunIdParam = TextParam.pipe(Schema.brand("RunId")).annotations({
   identifier: "RunIdParam",
   description: "Unique ID of a run (not empty).",
-  message: () => "a run id must be a non-empty string"
+  message: () => "a run id must be a non-empty string of well-formed text"
 })
 
 /**
@@ -61,8 +77,8 @@ export const RunIdParam = Schema.NonEmptyString.pipe(Schema.brand("RunId")).anno
  * @since 0.1.0
  * @category schemas
  */
-export const TaskIdParam = Schema.NonEmptyString.pipe(Schema.brand("TaskId")).annotations({
+export const TaskIdParam = TextParam.pipe(Schema.brand("TaskId")).annotations({
   identifier: "TaskIdParam",
   description: "Unique ID of a task (not empty).",
-  message: () => "a task id must be a non-empty string"
+  message: () => "a task id must be a non-empty string of well-formed text"
 })

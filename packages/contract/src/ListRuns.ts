@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { TaskIdParam } from "./Ids.js"
+import { TaskIdParam, TextParam } from "./Ids.js"
 import { Run } from "./Run.js"
 import { Timestamp } from "./Timestamp.js"
 
@@ -49,7 +49,7 @@ export const ListRunsParams = Schema.Struct({
   taskID: Schema.optionalWith(TaskIdParam, { exact: true }).annotations({
     description: "Unique ID of the task to fetch runs for."
   }),
-  taskSlug: Schema.optionalWith(Schema.NonEmptyString, { exact: true }).annotations({
+  taskSlug: Schema.optionalWith(TextParam, { exact: true }).annotations({
     description: "Unique slug of the task to fetch runs for."
   }),
   since: Schema.optionalWith(Timestamp, { exact: true }).annotations({

@@ -47,6 +47,15 @@ export const parse = (text: string): Date | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
+// RFC 3339 writes years with four digits: a Date outside them would encode as `+010000-…` or
+// `-000001-…`, which no parser (this one included) takes back.
+const FourDigitYearDate = Schema.ValidDateFromSelf.pipe(
+  Schema.filter((date) => {
+    const year = date.getUTCFullYear()
+    return (year >= 0 && year <= 9999) || `Expected a date in the years 0000 to 9999, got ${date.toISOString()}`
+  })
+)
+
 /**
  * A timestamp on the wire: RFC 3339 or Postgres text in, `Date` out.
  *
@@ -64,7 +73,7 @@ export const parse = (text: string): Date | undefined => {
  */
 export const Timestamp: Schema.Schema<Date, string> = Schema.transformOrFail(
   Schema.String,
-  Schema.ValidDateFromSelf,
+  FourDigitYearDate,
   {
     strict: true,
     decode: (text, _, ast) => {

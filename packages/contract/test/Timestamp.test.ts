@@ -141,6 +141,19 @@ describe("Timestamp", () => {
     it("refuses to encode an invalid Date", () => {
       assert.throws(() => Schema.encodeSync(Timestamp.Timestamp)(new Date(Number.NaN)))
     })
+
+    it("refuses Dates outside the years 0000 to 9999, which it could not decode again", () => {
+      for (const iso of ["+010000-01-01T00:00:00.000Z", "-000001-12-31T23:59:59.999Z"]) {
+        const date = new Date(iso)
+        assert.strictEqual(date.toISOString(), iso)
+        assert.throws(() => Schema.encodeSync(Timestamp.Timestamp)(date), /years 0000 to 9999/)
+        assert.isFalse(Schema.is(Timestamp.Timestamp)(date))
+      }
+      for (const iso of ["0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]) {
+        const text = Schema.encodeSync(Timestamp.Timestamp)(new Date(iso))
+        assert.strictEqual(Schema.decodeSync(Timestamp.Timestamp)(text).toISOString(), iso)
+      }
+    })
   })
 
   describe("NullableTimestamp", () => {
