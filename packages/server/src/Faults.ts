@@ -20,7 +20,10 @@ import * as Random from "./internal/random.js"
  * - `wrongContentType`: the real answer, labelled `text/plain`;
  * - `empty`: a 200 with an empty body;
  * - `slow`: the real answer after `delayMs`;
- * - `oversized`: a 200 whose JSON body is `bytes` long (default 8 MiB).
+ * - `oversized`: a 200 whose JSON body is `bytes` long (default 8 MiB);
+ * - `rateLimit`: a token bucket of `burst` requests (default `rate`, at least 1) refilled at
+ *   `rate` per second (default 10): a request that finds it empty gets 429 with a `Retry-After`
+ *   of the whole seconds until the next token (at least 1); the others pass.
  *
  * @since 0.1.0
  * @category schemas
@@ -35,7 +38,8 @@ export const FaultKind = Schema.Literal(
   "wrongContentType",
   "empty",
   "slow",
-  "oversized"
+  "oversized",
+  "rateLimit"
 )
 
 /**
@@ -71,6 +75,8 @@ export type FaultRoute = typeof FaultRoute.Type
  *
  * @example
  * ```ts
+ * import type { Faults } from "@airplane-runs/server"
+ *
  * // two 503s on runs/get, then normal answers
  * const fault: Faults.FaultSpec = { route: "runs/get", kind: "status", status: 503, times: 2 }
  * // a 429 asking to wait one second, on every route, every time
@@ -91,7 +97,9 @@ export const FaultSpec = Schema.Struct({
   delayMs: Schema.optional(Schema.Int.pipe(Schema.between(0, 600_000))),
   bytes: Schema.optional(Schema.Int.pipe(Schema.between(1, 256 * 1024 * 1024))),
   times: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  probability: Schema.optional(Schema.Number.pipe(Schema.between(0, 1)))
+  probability: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
+  rate: Schema.optional(Schema.Number.pipe(Schema.positive())),
+  burst: Schema.optional(Schema.Int.pipe(Schema.positive()))
 })
 
 /**
@@ -130,9 +138,11 @@ export interface Service {
   readonly clear: () => void
   /**
    * The fault to apply to a request to this route, if any, counting the hit. A fault with
-   * `times` is gone once it has hit that many requests.
+   * `times` is gone once it has hit that many requests. `now` (epoch milliseconds, default
+   * the real time) refills the `rateLimit` buckets; a limited request's fault carries the
+   * `retryAfter` it must answer with.
    */
-  readonly take: (route: string) => Fault | undefined
+  readonly take: (route: string, now?: number) => Fault | undefined
 }
 
 /**
@@ -157,6 +167,17 @@ export const make = (options: {
   Effect.flatMap(Effect.forEach(options.faults ?? [], (spec) => Schema.decodeUnknown(FaultSpec)(spec)), (specs) => {
     const random = Random.make(options.seed ?? 7)
     let faults: Array<Fault> = []
+    // The token buckets of the `rateLimit` faults, by fault id.
+    const buckets = new Map<number, { readonly tokens: number; readonly at: number }>()
+    /** Takes a token when there is one; else answers the milliseconds until there is. */
+    const waitForToken = (fault: Fault, now: number): number | undefined => {
+      const rate = fault.rate ?? 10
+      const burst = fault.burst ?? Math.max(1, Math.floor(rate))
+      const bucket = buckets.get(fault.id) ?? { tokens: burst, at: now }
+      const tokens = Math.min(burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * rate)
+      buckets.set(fault.id, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now })
+      return tokens >= 1 ? undefined : ((1 - tokens) / rate) * 1000
+    }
     let nextId = 1
     const insert = (spec: Schema.Schema.Type<typeof FaultSpec>): Fault => {
       const fault: Fault = { ...spec, id: nextId++, hits: 0 }
@@ -169,15 +190,21 @@ export const make = (options: {
       list: () => faults.slice(),
       clear: () => {
         faults = []
+        buckets.clear()
       },
-      take: (route) => {
+      take: (route, now = Date.now()) => {
+        let waitMs: number | undefined
         const index = faults.findIndex((fault) =>
           (fault.route === "*" || fault.route === route) &&
-          (fault.probability === undefined || random.next() < fault.probability)
+          (fault.probability === undefined || random.next() < fault.probability) &&
+          (fault.kind !== "rateLimit" || (waitMs = waitForToken(fault, now)) !== undefined)
         )
         if (index < 0) return undefined
         const fault = faults[index]!
-        const hit: Fault = { ...fault, hits: fault.hits + 1 }
+        const hit: Fault = waitMs === undefined
+          ? { ...fault, hits: fault.hits + 1 }
+          // Retry-After counts whole seconds: round up, so a client that obeys finds a token.
+          : { ...fault, hits: fault.hits + 1, retryAfter: String(Math.max(1, Math.ceil(waitMs / 1000))) }
         if (fault.times !== undefined && hit.hits >= fault.times) faults.splice(index, 1)
         else faults[index] = hit
         return hit

@@ -9,7 +9,17 @@
  * @since 0.1.0
  */
 import { RunsApi } from "@airplane-runs/contract"
-import { FetchHttpClient, HttpApiBuilder, HttpApiSwagger, HttpApp, type HttpRouter, HttpServer } from "@effect/platform"
+import {
+  FetchHttpClient,
+  Headers as HttpHeaders,
+  HttpApi,
+  HttpApiBuilder,
+  HttpApiSwagger,
+  HttpApp,
+  type HttpRouter,
+  HttpServer,
+  OpenApi
+} from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import { Context, Effect, Layer, ManagedRuntime, type ParseResult } from "effect"
@@ -133,11 +143,22 @@ export const layerApp = (options: {
     return app.pipe(
       Layer.provide(handlers.decodeErrors),
       Layer.provide(admin.layer({ faults, log, advance: options.advance })),
-      Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+      Layer.provide(HttpApiSwagger.layer({ path: "/docs" }).pipe(Layer.provide(layerSelfServed))),
       Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json", additionalPropertiesStrategy: "allow" })),
       Layer.provide(api)
     )
   }))
+
+// Swagger UI sends "Try it out" to the document's first server. The contract names the real
+// API there, so the page served here names this server instead (a URL relative to the page):
+// otherwise it would send the key typed into /docs to api.airplane.dev.
+const layerSelfServed = Layer.effect(
+  HttpApi.Api,
+  Effect.map(HttpApi.Api, ({ api, context }) => ({
+    api: api.annotate(OpenApi.Servers, [{ url: "/", description: "This embedded server" }]),
+    context
+  }))
+)
 
 const layerState = (options: Options) => {
   let manualNow = (options.manualStart ?? options.seed?.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
@@ -189,7 +210,11 @@ const layerState = (options: Options) => {
  */
 export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError | ParseResult.ParseError> => {
   const { app, service, state } = layerState(options)
-  const served = Layer.unwrapEffect(Effect.map(RunsApp, (httpApp) => HttpServer.serve(httpApp)))
+  // The server's own spans list request headers: the API key among them is redacted, as the
+  // platform redacts `authorization`, for a program that traces the client and the server.
+  const served = Layer.unwrapEffect(Effect.map(RunsApp, (httpApp) => HttpServer.serve(httpApp))).pipe(
+    Layer.locallyWith(HttpHeaders.currentRedactedNames, (names) => [...names, RunsApi.apiKeyHeader.toLowerCase()])
+  )
   const described = Layer.unwrapEffect(Effect.gen(function*() {
     const address = (yield* HttpServer.HttpServer).address
     if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("the embedded server listens on TCP")

@@ -162,6 +162,37 @@ describe("fault kinds over HTTP", () => {
     assert.isBelow(entries[0]!.seq, entries[1]!.seq)
   })
 
+  it("rateLimit: a token bucket, 429 with the whole seconds to the next token, refilled by the clock", async () => {
+    server.faults.add({ route: "runs/list", kind: "rateLimit", rate: 2, burst: 3 })
+    const statuses = async (n: number) => {
+      const out: Array<[number, string | null]> = []
+      for (let i = 0; i < n; i++) {
+        const answer = await get(server, listPath)
+        out.push([answer.status, answer.headers.get("retry-after")])
+      }
+      return out
+    }
+    assert.deepStrictEqual(await statuses(4), [[200, null], [200, null], [200, null], [429, "1"]])
+    const limited = await get(server, listPath)
+    assert.deepStrictEqual(json(limited), { error: "rate limit exceeded", code: "rate_limited" })
+    // the manual clock has not moved: the bucket stays empty until it does
+    server.advance!(500)
+    assert.deepStrictEqual(await statuses(2), [[200, null], [429, "1"]])
+    server.advance!(10_000)
+    assert.deepStrictEqual(await statuses(4), [[200, null], [200, null], [200, null], [429, "1"]])
+    // other routes are not limited
+    assert.strictEqual((await get(server, `/runs/get?id=${server.store.list({ limit: 1 })[0]!.id}`)).status, 200)
+    assert.deepStrictEqual(logged().filter((e) => e.fault !== null).map((e) => e.status), [429, 429, 429, 429])
+  })
+
+  it("rateLimit: a slow refill asks for more seconds, rounded up", async () => {
+    server.faults.add({ route: "runs/list", kind: "rateLimit", rate: 0.3 })
+    assert.strictEqual((await get(server, listPath)).status, 200)
+    const limited = await get(server, listPath)
+    assert.strictEqual(limited.status, 429)
+    assert.strictEqual(limited.headers.get("retry-after"), "4") // 1 / 0.3 = 3.33 s
+  })
+
   it("oversized: a JSON body of the size asked for, 8 MiB by default", async () => {
     server.faults.add({ route: "runs/list", kind: "oversized", bytes: 100_000, times: 1 })
     server.faults.add({ route: "runs/list", kind: "oversized", times: 1 })
@@ -308,6 +339,18 @@ describe("the request log", () => {
       { status: 200, fault: "empty" },
       { status: 200, fault: null }
     ])
+  })
+
+  it("keeps the time a request arrived, however long its answer took", async () => {
+    const arrived = server.store.now()
+    server.faults.add({ route: "runs/get", kind: "slow", delayMs: 200, times: 1 })
+    const request = get(server, "/runs/get?id=anything")
+    while (server.faults.list().length > 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    server.advance!(60_000)
+    assert.strictEqual((await request).status, 404)
+    const entries = server.requestLog.entries()
+    assert.deepStrictEqual(entries.map((e) => [e.path, e.status, e.fault]), [["/v0/runs/get", 404, "slow"]])
+    assert.strictEqual(entries[0]!.at, new Date(arrived).toISOString())
   })
 })
 

@@ -1,7 +1,7 @@
 import { RunsApi } from "@airplane-runs/contract"
 import { RunsServer, RunStore } from "@airplane-runs/server"
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Scope, TestClock } from "effect"
+import { Context, Effect, Exit, Layer, Scope, TestClock, Tracer } from "effect"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { admin, get, json, post, refused, send } from "./utils/http.js"
 
@@ -341,6 +341,30 @@ describe("Idempotency-Key", () => {
     assert.strictEqual(server.store.size(), size + 1)
   })
 
+  it("releases the key of a request whose client went away during its delay", async () => {
+    server.faults.add({ route: "tasks/execute", kind: "slow", delayMs: 5_000, times: 1 })
+    const headers = { "idempotency-key": "key-abandoned" }
+    const abort = new AbortController()
+    const first = fetch(`${server.apiUrl}/tasks/execute`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-airplane-api-key": server.apiKey, ...headers },
+      body: JSON.stringify({ slug: "hello_world" }),
+      signal: abort.signal
+    }).catch(() => "aborted")
+    while (server.faults.list().length > 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    abort.abort()
+    assert.strictEqual(await first, "aborted")
+    const size = server.store.size()
+    // The server learns of the abort a moment later; until then the key is in flight (409).
+    let retried = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
+    for (let i = 0; i < 100 && retried.status === 409; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      retried = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
+    }
+    assert.strictEqual(retried.status, 200, retried.text)
+    assert.strictEqual(server.store.size(), size + 1)
+  })
+
   it("answers 409 to a request whose key is still in flight, then replays", async () => {
     server.faults.add({ route: "tasks/execute", kind: "slow", delayMs: 300, times: 1 })
     const headers = { "idempotency-key": "key-in-flight" }
@@ -350,6 +374,7 @@ describe("Idempotency-Key", () => {
     const conflict = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
     assert.strictEqual(conflict.status, 409)
     assert.strictEqual(json(conflict).code, "idempotency_conflict")
+    assert.strictEqual(conflict.headers.get("x-airplane-retryable"), "true")
     assert.strictEqual(conflict.headers.get("idempotency-key"), "key-in-flight")
     const answer = await first
     assert.strictEqual(answer.status, 200)
@@ -533,6 +558,31 @@ describe("RunsServer.layer", () => {
       )
       assert.strictEqual(advance.status, 409)
     }).pipe(Effect.provide(RunsServer.layer({ seed: { runs: 5 } }))))
+
+  it.live("redacts the API key in its own spans, as it redacts authorization", () => {
+    const spans: Array<Tracer.Span> = []
+    const recording = Layer.unwrapEffect(Effect.map(Effect.tracer, (base) =>
+      Layer.setTracer(Tracer.make({
+        span: (...args) => {
+          const span = base.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: base.context
+      }))))
+    return Effect.gen(function*() {
+      const running = yield* RunsServer.RunsServer
+      const answer = yield* Effect.promise(() => get(running, "/runs/list?limit=1", { key: "tkn_traced_secret" }))
+      assert.strictEqual(answer.status, 200)
+      const served = spans.filter((span) => span.name.startsWith("http.server"))
+      assert.isNotEmpty(served)
+      const attributes = served.flatMap((
+        span
+      ) => [...(span as unknown as Tracer.Span & { attributes: Map<string, unknown> }).attributes])
+      assert.deepInclude(attributes, ["http.request.header.x-airplane-api-key", "<redacted>"])
+      assert.notInclude(JSON.stringify(attributes), "tkn_traced_secret")
+    }).pipe(Effect.provide(RunsServer.layer({ apiKeys: ["tkn_traced_secret"] }).pipe(Layer.provide(recording))))
+  })
 
   it.effect("fails with a ServeError when the port is taken", () =>
     Effect.gen(function*() {

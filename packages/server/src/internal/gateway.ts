@@ -110,27 +110,37 @@ export const make = (options: Options) => {
     }
   }
 
-  // POSTs with an Idempotency-Key: the first 2xx answer is kept an hour and replayed.
+  // POSTs with an Idempotency-Key: the first 2xx answer is kept an hour and replayed. The
+  // delay goes before every answer, and within the span that holds the key "in flight": a
+  // request interrupted during its delay must release the key.
   const idempotent = <E, R>(
     app: HttpApp.HttpApp<HttpServerResponse.HttpServerResponse, E, R>,
+    delay: Effect.Effect<void>,
     request: HttpServerRequest.HttpServerRequest,
     path: string,
     replayed: () => void
   ): HttpApp.HttpApp<HttpServerResponse.HttpServerResponse, E, R> => {
     const key = request.headers["idempotency-key"]
-    if (request.method !== "POST" || key === undefined || key === "") return app
+    if (request.method !== "POST" || key === undefined || key === "") return Effect.zipRight(delay, app)
     const scope = `${request.headers["x-airplane-api-key"] ?? ""}\u0000${path}\u0000${key}`
     const echo = { "idempotency-key": key }
     const now = store.now()
     const entry = idempotency.get(scope)
     if (entry === "inFlight") {
-      return Effect.succeed(
-        errorBody(409, "another request with this Idempotency-Key is in progress", "idempotency_conflict", echo)
+      // Passing: once the first request is done, the same key gets its answer. A client whose
+      // attempt timed out meets its own first attempt here, and must not give up on a 409.
+      return Effect.as(
+        delay,
+        errorBody(409, "another request with this Idempotency-Key is in progress", "idempotency_conflict", {
+          ...echo,
+          [RunsApi.retryableHeader.toLowerCase()]: "true"
+        })
       )
     }
     if (entry !== undefined && entry.expiresAt > now) {
       replayed()
-      return Effect.succeed(
+      return Effect.as(
+        delay,
         HttpServerResponse.uint8Array(entry.bytes, {
           status: entry.status,
           contentType: entry.contentType,
@@ -140,7 +150,7 @@ export const make = (options: Options) => {
     }
     if (idempotency.size >= sweepAt) sweep(now)
     idempotency.set(scope, "inFlight")
-    return app.pipe(
+    return Effect.zipRight(delay, app).pipe(
       Effect.map((response) => {
         if (response.status >= 200 && response.status < 300) {
           idempotency.set(scope, {
@@ -166,22 +176,31 @@ export const make = (options: Options) => {
       const url = new URL(request.url, "http://localhost")
       if (!url.pathname.startsWith(apiPrefix)) return yield* app
       const route = url.pathname.slice(apiPrefix.length)
+      // When it arrived: a `slow` fault or latency must not move it, or a test could not tell
+      // whether a client waited out a `Retry-After` before sending again.
+      const at = new Date(store.now()).toISOString()
       const body = request.method === "POST" ? yield* Effect.orElseSucceed(request.text, () => "") : null
       let fault: Faults.Fault | undefined
       let replayed = false
       const answer: HttpApp.HttpApp<HttpServerResponse.HttpServerResponse | null, E, R> = Effect.suspend(() => {
-        fault = faults.take(route)
+        fault = faults.take(route, store.now())
         // A fault that answers instead of the API never runs it: its key must not be left "in flight".
         const reachesApi = fault === undefined || !answersInstead.has(fault.kind)
+        // The platform runs this app uninterruptibly, up to the API's handlers: a client that
+        // goes away during the delay would hold its request, and an Idempotency-Key, till it ends.
+        const delay = Effect.interruptible(sleep(options.latencyMs + (fault?.delayMs ?? 0)))
         const real = body !== null && !isJson(body)
-          ? Effect.succeed(errorBody(400, "Invalid body", "invalid_body"))
+          ? Effect.zipRight(delay, Effect.succeed(errorBody(400, "Invalid body", "invalid_body")))
           : reachesApi
-          ? idempotent(app, request, url.pathname, () => {
+          ? idempotent(app, delay, request, url.pathname, () => {
             replayed = true
           })
-          : app
-        const delay = options.latencyMs + (fault?.delayMs ?? 0)
-        return Effect.zipRight(sleep(delay), fault === undefined ? real : applyFault(fault, real, request))
+          : Effect.zipRight(delay, app)
+        return fault === undefined
+          ? real
+          : reachesApi
+          ? applyFault(fault, real, request)
+          : Effect.zipRight(delay, applyFault(fault, real, request))
       })
       const response = yield* answer.pipe(
         Effect.catchAllCause((cause) =>
@@ -197,7 +216,7 @@ export const make = (options: Options) => {
         )
       )
       log.record({
-        at: new Date(store.now()).toISOString(),
+        at,
         method: request.method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
@@ -218,7 +237,8 @@ const answersInstead: ReadonlySet<Faults.FaultKind> = new Set([
   "html",
   "malformed",
   "empty",
-  "oversized"
+  "oversized",
+  "rateLimit"
 ])
 
 const isJson = (text: string): boolean => {
@@ -239,6 +259,10 @@ const applyFault = <E, R>(
   if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter
   if (fault.retryable !== undefined) headers[RunsApi.retryableHeader.toLowerCase()] = String(fault.retryable)
   switch (fault.kind) {
+    case "rateLimit":
+      return Effect.succeed(
+        errorBody(fault.status ?? 429, fault.error ?? "rate limit exceeded", fault.code ?? "rate_limited", headers)
+      )
     case "status": {
       const status = fault.status ?? 503
       return Effect.succeed(
