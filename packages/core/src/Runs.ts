@@ -48,6 +48,7 @@ import {
   Context,
   Duration,
   Effect,
+  Either,
   Fiber,
   Layer,
   Option,
@@ -247,6 +248,11 @@ export interface Options {
   readonly deadline?: Duration.DurationInput | undefined
   /** Pages fetched ahead by `list` and `listPages`. Default {@link defaultPrefetch}. */
   readonly prefetch?: number | undefined
+  /**
+   * The most bytes a response body may have; a larger one fails with `InvalidResponse`,
+   * unread. Default {@link defaultMaxResponseBytes}.
+   */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -267,6 +273,15 @@ export const defaultHost = "https://api.airplane.dev"
  * @category constants
  */
 export const defaultPrefetch = 4
+
+/**
+ * The largest response body read by default: 32 MiB, far above any page of runs, so that only
+ * a broken or hostile answer meets it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxResponseBytes = 32 * 1024 * 1024
 
 const endpoints = RunsApi.RunsApi.groups
 const paths = {
@@ -292,13 +307,14 @@ const definedOnly = <A extends object>(record: A): { [K in keyof A]: Exclude<A[K
 }
 
 // Checks what the caller gave against the contract's request schemas, then writes it as the
-// wire wants it: one schema says both what is valid and how it is sent.
+// wire wants it: one schema says both what is valid and how it is sent. Synchronous (an
+// Either is an Effect too), as it runs before every request.
 const encoder = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
-  const validate = Schema.validate(Schema.typeSchema(schema))
-  const encode = Schema.encode(schema)
+  const validate = Schema.validateEither(Schema.typeSchema(schema))
+  const encode = Schema.encodeEither(schema)
   // Optional fields the caller set to `undefined` are absent, as the schemas say.
-  return (input: object): Effect.Effect<I, RunsError.InvalidRequest> =>
-    Effect.mapError(Effect.flatMap(validate(definedOnly(input)), encode), (error) => invalid(operation, error))
+  return (input: object): Either.Either<I, RunsError.InvalidRequest> =>
+    Either.mapLeft(Either.flatMap(validate(definedOnly(input)), encode), (error) => invalid(operation, error))
 }
 
 const encodeGet = encoder("get", GetRun.GetRunParams)
@@ -333,6 +349,12 @@ const checkOptions = (options: Options): ReadonlyArray<string> => {
   if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
     issues.push("prefetch: must be a whole number of 0 or more")
   }
+  if (
+    options.maxResponseBytes !== undefined &&
+    !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)
+  ) {
+    issues.push("maxResponseBytes: must be a whole number of 1 or more")
+  }
   return issues
 }
 
@@ -360,7 +382,8 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         ? options.retry
         : RetryPolicy.make(options.retry),
       attemptTimeout: Duration.decode(options.attemptTimeout ?? "30 seconds"),
-      deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline)
+      deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline),
+      maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
     }
     const defaultPrefetchPages = options.prefetch ?? defaultPrefetch
 
@@ -374,7 +397,13 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
             callOptions
           )
         ),
-        Effect.withSpan("Runs.get", { kind: "client", attributes: { "airplane.run.id": params.id } })
+        // No stack trace on the spans: it would point into this file, not at the caller, and
+        // capturing one costs about as much as the span itself.
+        Effect.withSpan("Runs.get", {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "airplane.run.id": params.id }
+        })
       )
 
     const getOutputs: Service["getOutputs"] = (params, callOptions) =>
@@ -388,7 +417,11 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           )
         ),
         Effect.map((answer) => answer.output),
-        Effect.withSpan("Runs.getOutputs", { kind: "client", attributes: { "airplane.run.id": params.id } })
+        Effect.withSpan("Runs.getOutputs", {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "airplane.run.id": params.id }
+        })
       )
 
     const cancel: Service["cancel"] = (params, callOptions) =>
@@ -402,7 +435,11 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           )
         ),
         Effect.asVoid,
-        Effect.withSpan("Runs.cancel", { kind: "client", attributes: { "airplane.run.id": params.runID } })
+        Effect.withSpan("Runs.cancel", {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: { "airplane.run.id": params.runID }
+        })
       )
 
     const execute: Service["execute"] = (params, callOptions) =>
@@ -433,7 +470,9 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         Effect.tap((runID) => Effect.annotateCurrentSpan("airplane.run.id", runID)),
         Effect.withSpan("Runs.execute", {
           kind: "client",
-          attributes: { "airplane.task.id": params.id, "airplane.task.slug": params.slug }
+          captureStackTrace: false,
+          // Absent, not "undefined": an exporter writes an undefined attribute as that string.
+          attributes: definedOnly({ "airplane.task.id": params.id, "airplane.task.slug": params.slug })
         })
       )
 
@@ -450,11 +489,12 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         Effect.map((answer): RunsPage => ({ page, runs: answer.runs })),
         Effect.withSpan("Runs.listPage", {
           kind: "client",
-          attributes: {
+          captureStackTrace: false,
+          attributes: definedOnly({
             "airplane.page": page,
             "airplane.task.id": params.taskID,
             "airplane.task.slug": params.taskSlug
-          }
+          })
         })
       )
 
@@ -519,7 +559,12 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           // A schedule that gives up answers the run as it last was.
           if (Option.isNone(yield* Effect.option(driver.next(run)))) return run
         }
-      }).pipe(Effect.withSpan("Runs.awaitCompletion", { attributes: { "airplane.run.id": params.id } }))
+      }).pipe(
+        Effect.withSpan("Runs.awaitCompletion", {
+          captureStackTrace: false,
+          attributes: { "airplane.run.id": params.id }
+        })
+      )
 
     const awaitOutputs: Service["awaitOutputs"] = (params, awaitOptions) =>
       Effect.flatMap(

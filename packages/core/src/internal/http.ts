@@ -10,13 +10,15 @@ import {
   Clock,
   Duration,
   Effect,
+  Either,
   Option,
   ParseResult,
   Redacted,
   Schedule,
   ScheduleDecision,
   ScheduleIntervals,
-  Schema
+  Schema,
+  Stream
 } from "effect"
 import type { RetryPolicy } from "../RetryPolicy.js"
 import * as RunsError from "../RunsError.js"
@@ -30,6 +32,8 @@ export interface Settings {
   readonly retry: RetryPolicy
   readonly attemptTimeout: Duration.Duration
   readonly deadline: Duration.Duration | undefined
+  /** The most bytes a response body may have. */
+  readonly maxResponseBytes: number
 }
 
 export interface CallOptions {
@@ -199,6 +203,61 @@ const logRetries = (policy: RetryPolicy, method: string, path: string): RetryPol
   )
 }
 
+/**
+ * Reads a body as text, up to `maxBytes`: `undefined` past it. A body of a declared length
+ * within the cap is read whole; any other is counted as it comes, and left unread (its stream
+ * cancelled) at the first byte over, so a huge answer never sits in memory.
+ */
+const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (Number.isInteger(declared) && declared <= maxBytes) return response.text
+  return Effect.map(
+    Stream.runFoldWhile(
+      // No body at all (a 204, a 304) is an empty one, as `text` reads it.
+      Stream.catchAll(response.stream, (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error)),
+      { bytes: 0, chunks: [] as Array<Uint8Array> },
+      (read) => read.bytes <= maxBytes,
+      (read, chunk) => {
+        read.chunks.push(chunk)
+        return { bytes: read.bytes + chunk.length, chunks: read.chunks }
+      }
+    ),
+    ({ bytes, chunks }) => {
+      if (bytes > maxBytes) return undefined
+      const all = new Uint8Array(bytes)
+      let at = 0
+      for (const chunk of chunks) {
+        all.set(chunk, at)
+        at += chunk.length
+      }
+      return new TextDecoder().decode(all)
+    }
+  )
+}
+
+/**
+ * An answer may quote the key back (in its error text, a request id, a body that is not
+ * JSON): whatever an error took from the answer is cleared of it, so no error holds the key.
+ */
+const withoutKey = (key: string) => <E extends RunsError.RunsError>(error: E): E => {
+  const clear = (text: string) => text.split(key).join("<redacted>")
+  let found = false
+  const fields: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(error)) {
+    if (name === "_tag") continue
+    if (typeof value === "string" && value.includes(key)) {
+      found = true
+      fields[name] = clear(value)
+    } else if (Array.isArray(value) && value.some((item) => typeof item === "string" && item.includes(key))) {
+      found = true
+      fields[name] = value.map((item) => (typeof item === "string" ? clear(item) : item))
+    } else {
+      fields[name] = value
+    }
+  }
+  return found ? new (error.constructor as new(fields: Record<string, unknown>) => E)(fields) : error
+}
+
 const redactKey = (names: ReadonlyArray<string | RegExp>) =>
   names.includes(apiKeyHeaderName) ? names : [...names, apiKeyHeaderName]
 
@@ -206,6 +265,17 @@ const redactKey = (names: ReadonlyArray<string | RegExp>) =>
  * Runs one call with its retries. The key is redacted from the platform's spans and logs,
  * and fetch is told not to follow redirects, so the key never reaches another origin.
  */
+// Each response schema's decoder, built once: the calls are many, the schemas few.
+const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+const decoderOf = <A, I>(schema: Schema.Schema<A, I>): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema)
+    decoders.set(schema, decode)
+  }
+  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
+}
+
 export const execute = <A, I>(
   client: HttpClient.HttpClient,
   settings: Settings,
@@ -232,10 +302,12 @@ export const execute = <A, I>(
     ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams })
   })
   if (method === "POST") request = HttpClientRequest.bodyUnsafeJson(request, call.body ?? {})
-  const decode = Schema.decodeUnknown(call.success)
+  const decode = decoderOf(call.success)
 
   const attempt = client.execute(request).pipe(
-    Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+    Effect.flatMap((response) =>
+      Effect.map(readText(response, settings.maxResponseBytes), (text) => ({ response, text }))
+    ),
     Effect.mapError((error) =>
       new RunsError.TransportError({
         method,
@@ -251,6 +323,17 @@ export const execute = <A, I>(
         new RunsError.Timeout({ method, path, scope: "attempt", timeoutMs: Duration.toMillis(attemptTimeout) })
     }),
     Effect.flatMap(({ response, text }) => {
+      if (text === undefined) {
+        return Effect.fail(
+          new RunsError.InvalidResponse({
+            method,
+            path,
+            status: response.status,
+            requestId: requestIdOf(response.headers),
+            reason: `the body is larger than the cap of ${settings.maxResponseBytes} bytes (maxResponseBytes)`
+          })
+        )
+      }
       if (response.status < 200 || response.status >= 300) {
         return Effect.flatMap(
           Clock.currentTimeMillis,
@@ -279,8 +362,10 @@ export const execute = <A, I>(
           )
         }
       }
-      return Effect.mapError(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error))
-    })
+      // A plain Either, not an Effect: decoding is synchronous, and this runs on every call.
+      return Either.mapLeft(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error))
+    }),
+    Effect.mapError(withoutKey(Redacted.value(settings.apiKey)))
   )
 
   const retried = Effect.suspend(() =>
