@@ -2,9 +2,13 @@
  * The client: `new AirplaneRuns(options)`, then `client.runs.*`. Every call runs through the
  * Effect core (validation, retries, timeouts, pagination); this class only turns its results
  * into promises, async iterables and `instanceof` errors.
+ *
+ * @since 0.1.0
  */
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
 import { FetchHttpClient } from "@effect/platform"
+// undici.request on Node, the global fetch elsewhere: see the package's `imports`.
+import * as defaultHttpClient from "#defaultHttpClient"
 import {
   Cause,
   Effect,
@@ -26,18 +30,43 @@ import {
 } from "./AirplaneRunsError.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 
-/** How to reach the API, and how patient to be. Every option has a default. */
+/**
+ * How to reach the API, and how patient to be. Every option has a default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ClientOptions {
-  /** The API key (`tkn_...`). Default `process.env.AIRPLANE_API_KEY`; without one the constructor throws. */
+  /**
+   * The API key (`tkn_...`). Default `process.env.AIRPLANE_API_KEY`; without one the constructor throws.
+   *
+   * @since 0.1.0
+   */
   readonly apiKey?: string | undefined
-  /** The API's origin. Default `process.env.AIRPLANE_API_HOST`, else `https://api.airplane.dev`. */
+  /**
+   * The API's origin. Default `process.env.AIRPLANE_API_HOST`, else `https://api.airplane.dev`.
+   *
+   * @since 0.1.0
+   */
   readonly baseUrl?: string | undefined
-  /** The environment, by slug or id. Default `AIRPLANE_ENV_SLUG` / `AIRPLANE_ENV_ID`. */
+  /**
+   * The environment, by slug or id. Default `AIRPLANE_ENV_SLUG` / `AIRPLANE_ENV_ID`.
+   *
+   * @since 0.1.0
+   */
   readonly envSlug?: string | undefined
   readonly envId?: string | undefined
-  /** Retries after the first attempt. Default 4. */
+  /**
+   * Retries after the first attempt. Default 4.
+   *
+   * @since 0.1.0
+   */
   readonly maxRetries?: number | undefined
-  /** The backoff between retries. */
+  /**
+   * The backoff between retries.
+   *
+   * @since 0.1.0
+   */
   readonly retry?: {
     /** Default 200. */
     readonly initialDelayMs?: number | undefined
@@ -46,47 +75,124 @@ export interface ClientOptions {
     /** The longest `Retry-After` obeyed. Default 60,000. */
     readonly maxRetryAfterMs?: number | undefined
   } | undefined
-  /** Each attempt, headers and body. Default 30,000. */
+  /**
+   * Each attempt, headers and body. Default 30,000.
+   *
+   * @since 0.1.0
+   */
   readonly timeoutMs?: number | undefined
-  /** Pages fetched ahead while iterating a list. Default 4. */
+  /**
+   * Pages fetched ahead while iterating a list. Default 4.
+   *
+   * @since 0.1.0
+   */
   readonly prefetch?: number | undefined
-  /** The `fetch` to send requests with. Default the global `fetch`. */
+  /**
+   * The most bytes a response body may have; a larger one fails unread. Default 32 MiB.
+   *
+   * @since 0.1.0
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
+   * The `fetch` to send requests with. Default: on Node, `undici.request` (no `fetch` at all,
+   * for a fraction of its CPU per call); elsewhere the global `fetch`.
+   *
+   * @since 0.1.0
+   */
   readonly fetch?: typeof globalThis.fetch | undefined
 }
 
-/** Options of one call. */
+/**
+ * Options of one call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RequestOptions {
-  /** Aborts the call: the request in flight and any wait between attempts. */
+  /**
+   * Aborts the call: the request in flight and any wait between attempts.
+   *
+   * @since 0.1.0
+   */
   readonly signal?: AbortSignal | undefined
-  /** Each attempt of this call. */
+  /**
+   * Each attempt of this call.
+   *
+   * @since 0.1.0
+   */
   readonly timeoutMs?: number | undefined
-  /** The whole call, retries included. */
+  /**
+   * The whole call, retries included.
+   *
+   * @since 0.1.0
+   */
   readonly deadlineMs?: number | undefined
-  /** Retries after the first attempt, for this call. */
+  /**
+   * Retries after the first attempt, for this call.
+   *
+   * @since 0.1.0
+   */
   readonly maxRetries?: number | undefined
 }
 
-/** Options of a call that changes something. */
+/**
+ * Options of a call that changes something.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface MutationOptions extends RequestOptions {
-  /** Sent as `Idempotency-Key` on every attempt; one is made per call otherwise. */
+  /**
+   * Sent as `Idempotency-Key` on every attempt; one is made per call otherwise.
+   *
+   * @since 0.1.0
+   */
   readonly idempotencyKey?: string | undefined
 }
 
-/** What to list: a task (by id or slug) and a window of creation times; every field optional. */
+/**
+ * What to list: a task (by id or slug) and a window of creation times; every field optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ListParams = Runs.ListParams
 
-/** How to iterate a list. */
+/**
+ * How to iterate a list.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface ListOptions extends RequestOptions {
-  /** Pages fetched ahead, concurrently; order is kept. */
+  /**
+   * Pages fetched ahead, concurrently; order is kept.
+   *
+   * @since 0.1.0
+   */
   readonly prefetch?: number | undefined
 }
 
-/** What a task is started with: its slug or its id, parameter values, resources. */
+/**
+ * What a task is started with: its slug or its id, parameter values, resources.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type ExecuteParams = Runs.ExecuteParams
 
-/** How to wait for a run. */
+/**
+ * How to wait for a run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface AwaitOptions extends RequestOptions {
-  /** Milliseconds between polls. Default: from 250, doubling, at most 5,000. */
+  /**
+   * Milliseconds between polls. Default: from 250, doubling, at most 5,000.
+   *
+   * @since 0.1.0
+   */
   readonly pollIntervalMs?: number | undefined
 }
 
@@ -121,7 +227,12 @@ const toError = (
   })
 }
 
-/** A list of runs: iterate it for every run, `pages()` for every page, or `page(n)` for one. */
+/**
+ * A list of runs: iterate it for every run, `pages()` for every page, or `page(n)` for one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class RunList implements AsyncIterable<Run> {
   /** @internal */
   constructor(
@@ -130,12 +241,20 @@ export class RunList implements AsyncIterable<Run> {
     private readonly options: ListOptions
   ) {}
 
-  /** Every run across every page, newest first. Breaking out stops further page requests. */
+  /**
+   * Every run across every page, newest first. Breaking out stops further page requests.
+   *
+   * @since 0.1.0
+   */
   [Symbol.asyncIterator](): AsyncIterator<Run> {
     return this.client.iterate((runs) => runs.list(this.params, this.client.listOptions(this.options)), this.options)
   }
 
-  /** Every page. */
+  /**
+   * Every page.
+   *
+   * @since 0.1.0
+   */
   pages(): AsyncIterable<RunsPage> {
     return {
       [Symbol.asyncIterator]: () =>
@@ -143,7 +262,11 @@ export class RunList implements AsyncIterable<Run> {
     }
   }
 
-  /** One page, by its 0-based index. */
+  /**
+   * One page, by its 0-based index.
+   *
+   * @since 0.1.0
+   */
   page(page: number): Promise<RunsPage> {
     return this.client.call(
       (runs) => runs.listPage({ ...this.params, page }, this.client.callOptions(this.options)),
@@ -152,42 +275,75 @@ export class RunList implements AsyncIterable<Run> {
   }
 }
 
-/** The runs of the API. */
+/**
+ * The runs of the API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export class RunsResource {
   /** @internal */
   constructor(private readonly client: AirplaneRuns) {}
 
-  /** A run by id. */
+  /**
+   * A run by id.
+   *
+   * @since 0.1.0
+   */
   get(params: { readonly id: string }, options: RequestOptions = {}): Promise<Run> {
     return this.client.call((runs) => runs.get(params, this.client.callOptions(options)), options)
   }
 
-  /** A run's outputs, any JSON; `null` until it has some. */
+  /**
+   * A run's outputs, any JSON; `null` until it has some.
+   *
+   * @since 0.1.0
+   */
   getOutputs(params: { readonly id: string }, options: RequestOptions = {}): Promise<Json> {
     return this.client.call((runs) => runs.getOutputs(params, this.client.callOptions(options)), options)
   }
 
-  /** Cancels a run that has not finished. */
+  /**
+   * Cancels a run that has not finished.
+   *
+   * @since 0.1.0
+   */
   cancel(params: { readonly runID: string }, options: MutationOptions = {}): Promise<void> {
     return this.client.call((runs) => runs.cancel(params, this.client.callOptions(options)), options)
   }
 
-  /** Starts a run of a task, by slug or id; answers the new run's id. */
+  /**
+   * Starts a run of a task, by slug or id; answers the new run's id.
+   *
+   * @since 0.1.0
+   */
   execute(params: ExecuteParams, options: MutationOptions = {}): Promise<string> {
     return this.client.call((runs) => runs.execute(params, this.client.callOptions(options)), options)
   }
 
-  /** Runs, across pages: `for await (const run of client.runs.list({ taskSlug }))`. */
+  /**
+   * Runs, across pages: `for await (const run of client.runs.list({ taskSlug }))`.
+   *
+   * @since 0.1.0
+   */
   list(params: ListParams = {}, options: ListOptions = {}): RunList {
     return new RunList(this.client, params, options)
   }
 
-  /** Polls a run until it has finished, and answers it. */
+  /**
+   * Polls a run until it has finished, and answers it.
+   *
+   * @since 0.1.0
+   */
   awaitCompletion(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Run> {
     return this.client.call((runs) => runs.awaitCompletion(params, this.client.awaitOptions(options)), options)
   }
 
-  /** Waits for a run to finish, then reads its outputs. */
+  /**
+   * Waits for a run to finish, then reads its outputs.
+   *
+   * @since 0.1.0
+   */
   awaitOutputs(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Completed> {
     return this.client.call((runs) => runs.awaitOutputs(params, this.client.awaitOptions(options)), options)
   }
@@ -196,18 +352,28 @@ export class RunsResource {
 /**
  * The Airplane Runs API client.
  *
+ * The constructor throws `InvalidRequestError` when the options are unusable: no API key, a
+ * plain-http host that is not loopback, a header value with a line break.
+ *
+ * @example
  * ```ts
+ * import { AirplaneRuns } from "@airplane-runs/promise"
+ *
  * const client = new AirplaneRuns() // AIRPLANE_API_KEY
  * const run = await client.runs.get({ id: "run20220111zlq2ig4" })
- * for await (const run of client.runs.list({ taskSlug: "hello_world" })) console.log(run.id)
+ * for await (const r of client.runs.list({ taskSlug: "hello_world" })) console.log(r.id, r.status)
  * await client.close()
  * ```
  *
- * The constructor throws `InvalidRequestError` when the options are unusable: no API key, a
- * plain-http host that is not loopback, a header value with a line break.
+ * @since 0.1.0
+ * @category client
  */
 export class AirplaneRuns {
-  /** The runs of the API. */
+  /**
+   * The runs of the API.
+   *
+   * @since 0.1.0
+   */
   readonly runs: RunsResource
   private readonly runtime: Runtime
   private readonly retryOptions: RetryPolicy.Options
@@ -215,6 +381,9 @@ export class AirplaneRuns {
   // Fires on close(): stops the calls and iterations still in flight (a wait between attempts
   // included), so that nothing is sent, and no timer is left, after close().
   private readonly closing = new AbortController()
+  // How close() stops them: a set, not listeners on `closing`, which Node warns of as a possible
+  // leak (MaxListenersExceededWarning) as soon as more than 10 calls run at once.
+  private readonly inFlight = new Set<() => void>()
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? env("AIRPLANE_API_KEY")
@@ -230,7 +399,7 @@ export class AirplaneRuns {
       maxRetryAfter: options.retry?.maxRetryAfterMs
     }
     const http = options.fetch === undefined
-      ? FetchHttpClient.layer
+      ? defaultHttpClient.layer
       : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.fetch)))
     const layer = Runs.layer({
       apiKey,
@@ -239,7 +408,8 @@ export class AirplaneRuns {
       envId: options.envId ?? env("AIRPLANE_ENV_ID"),
       retry: this.retryOptions,
       attemptTimeout: options.timeoutMs,
-      prefetch: options.prefetch
+      prefetch: options.prefetch,
+      maxResponseBytes: options.maxResponseBytes
     }).pipe(Layer.provide(http))
     this.runtime = ManagedRuntime.make(layer)
     // Build now, so unusable options throw here rather than at the first call.
@@ -252,15 +422,24 @@ export class AirplaneRuns {
     this.runs = new RunsResource(this)
   }
 
-  /** Releases the client. Calls made after it fail with `ClientClosedError`. */
+  /**
+   * Releases the client. Calls made after it fail with `ClientClosedError`.
+   *
+   * @since 0.1.0
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.closing.abort()
+    for (const stop of this.inFlight) stop()
     await this.runtime.dispose()
   }
 
-  /** `await using client = new AirplaneRuns()` closes it at the end of the scope. */
+  /**
+   * `await using client = new AirplaneRuns()` closes it at the end of the scope.
+   *
+   * @since 0.1.0
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }
@@ -301,14 +480,14 @@ export class AirplaneRuns {
     const stop = new AbortController()
     const onStop = () => stop.abort()
     signal?.addEventListener("abort", onStop, { once: true })
-    this.closing.signal.addEventListener("abort", onStop, { once: true })
+    this.inFlight.add(onStop)
     try {
       const exit = await this.runtime.runPromiseExit(Effect.flatMap(Runs.Runs, f), { signal: stop.signal })
       if (Exit.isSuccess(exit)) return exit.value
       throw toError(exit.cause, signal, this.closing.signal)
     } finally {
       signal?.removeEventListener("abort", onStop)
-      this.closing.signal.removeEventListener("abort", onStop)
+      this.inFlight.delete(onStop)
     }
   }
 
@@ -321,14 +500,15 @@ export class AirplaneRuns {
     const signal = options.signal
     if (signal?.aborted === true) throw abortedError(signal)
     const runtime = await this.runtime.runtime()
-    const signals = signal === undefined ? [this.closing.signal] : [signal, this.closing.signal]
     const stream = Stream.interruptWhen(
       Stream.unwrap(Effect.map(Runs.Runs, f)),
       Effect.async<never>((resume) => {
         const onAbort = () => resume(Effect.interrupt)
-        for (const s of signals) s.addEventListener("abort", onAbort, { once: true })
+        signal?.addEventListener("abort", onAbort, { once: true })
+        this.inFlight.add(onAbort)
         return Effect.sync(() => {
-          for (const s of signals) s.removeEventListener("abort", onAbort)
+          signal?.removeEventListener("abort", onAbort)
+          this.inFlight.delete(onAbort)
         })
       })
     )
@@ -367,6 +547,7 @@ export class AirplaneRuns {
     }
   }
 
+  /** @internal */
   private ensureOpen(): void {
     if (this.closed) throw closedError()
   }

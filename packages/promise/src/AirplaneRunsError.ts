@@ -1,28 +1,75 @@
 /**
  * The errors the client throws: one class per kind of failure, all under
  * {@link AirplaneRunsError}, so `instanceof` tells them apart. None holds the API key.
+ *
+ * @since 0.1.0
  */
 import type { RunsError } from "@airplane-runs/core"
 
-/** What every error carries, when it applies. */
+/**
+ * What every error carries, when it applies.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export interface ErrorDetails {
-  /** The HTTP status of the API's answer. */
+  /**
+   * The HTTP status of the API's answer.
+   *
+   * @since 0.1.0
+   */
   readonly status?: number | undefined
-  /** The API's machine readable code. */
+  /**
+   * The API's machine readable code.
+   *
+   * @since 0.1.0
+   */
   readonly code?: string | undefined
-  /** The request id of the API's answer. */
+  /**
+   * The request id of the API's answer.
+   *
+   * @since 0.1.0
+   */
   readonly requestId?: string | undefined
-  /** The request, as `METHOD /path`. */
+  /**
+   * The request, as `METHOD /path`.
+   *
+   * @since 0.1.0
+   */
   readonly request?: string | undefined
   readonly cause?: unknown
 }
 
-/** The base class of every error the client throws. */
+/**
+ * The base class of every error the client throws.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class AirplaneRunsError extends Error {
+  /**
+   * The HTTP status of the API's answer, when there was one.
+   *
+   * @since 0.1.0
+   */
   readonly status: number | undefined
+  /**
+   * The API's machine-readable code, e.g. `run_not_found`.
+   *
+   * @since 0.1.0
+   */
   readonly code: string | undefined
+  /**
+   * The request id of the API's answer, to quote to its operators.
+   *
+   * @since 0.1.0
+   */
   readonly requestId: string | undefined
-  /** The request, as `METHOD /path`, when one was made. */
+  /**
+   * The request, as `METHOD /path`, when one was made.
+   *
+   * @since 0.1.0
+   */
   readonly request: string | undefined
 
   constructor(message: string, details: ErrorDetails = {}) {
@@ -35,41 +82,115 @@ export class AirplaneRunsError extends Error {
   }
 }
 
-/** The arguments were refused before anything was sent (an empty id, a limit over 50...). */
+/**
+ * The arguments were refused before anything was sent (an empty id, a limit over 50...).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class InvalidRequestError extends AirplaneRunsError {}
-/** 400: the API refused the request as sent. */
+/**
+ * 400: the API refused the request as sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class BadRequestError extends AirplaneRunsError {}
-/** 401: the API key is missing or invalid. */
+/**
+ * 401: the API key is missing or invalid.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class UnauthorizedError extends AirplaneRunsError {}
-/** 403: the key may not do this. */
+/**
+ * 403: the key may not do this.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ForbiddenError extends AirplaneRunsError {}
-/** 404: no such run or task. */
+/**
+ * 404: no such run or task.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class NotFoundError extends AirplaneRunsError {}
-/** 409 or 423: the request conflicts with another, or the resource is locked. */
+/**
+ * 409 or 423: the request conflicts with another, or the resource is locked.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ConflictError extends AirplaneRunsError {}
-/** 429: rate limited, and the retries ran out. */
+/**
+ * 429: rate limited, and the retries ran out.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class RateLimitedError extends AirplaneRunsError {
-  /** How long the API asked to wait, in milliseconds. */
+  /**
+   * How long the API asked to wait, in milliseconds.
+   *
+   * @since 0.1.0
+   */
   readonly retryAfterMs: number | undefined
   constructor(message: string, details: ErrorDetails & { readonly retryAfterMs?: number | undefined } = {}) {
     super(message, details)
     this.retryAfterMs = details.retryAfterMs
   }
 }
-/** 5xx: the API failed, and the retries ran out. */
+/**
+ * 5xx: the API failed, and the retries ran out.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ServerError extends AirplaneRunsError {}
-/** The connection failed: refused, reset or closed mid-answer. */
+/**
+ * The connection failed: refused, reset or closed mid-answer.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ConnectionError extends AirplaneRunsError {}
-/** An attempt, or the whole call, took longer than allowed. */
+/**
+ * An attempt, or the whole call, took longer than allowed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class TimeoutError extends AirplaneRunsError {}
-/** The answer could not be read: not JSON, cut short, or not the API's shape. */
+/**
+ * The answer could not be read: not JSON, cut short, or not the API's shape.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class InvalidResponseError extends AirplaneRunsError {}
-/** The call's `AbortSignal` fired; the request and any wait were stopped. */
+/**
+ * The call's `AbortSignal` fired; the request and any wait were stopped.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class AbortedError extends AirplaneRunsError {}
-/** The client was closed; make a new one. */
+/**
+ * The client was closed; make a new one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export class ClientClosedError extends AirplaneRunsError {}
 
-/** The client's error for one of core's. Made at the caller's `await`, for a useful stack. */
+/**
+ * The client's error for one of core's. Made at the caller's `await`, for a useful stack.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => {
   switch (error._tag) {
     case "InvalidRequest":

@@ -1,15 +1,32 @@
 /**
  * The API's objects as plain TypeScript types: what the client's methods answer, with no
  * Effect type in sight. (A type test keeps them equal to the contract's schemas.)
+ *
+ * @since 0.1.0
  */
 
-/** Any JSON value: what a task outputs and what parameter values can be. */
+/**
+ * Any JSON value: what a task outputs and what parameter values can be.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
-/** The status of a run. `Succeeded`, `Failed` and `Cancelled` are final. */
+/**
+ * The status of a run. `Succeeded`, `Failed` and `Cancelled` are final.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type RunStatus = "NotStarted" | "Queued" | "Active" | "Succeeded" | "Failed" | "Cancelled"
 
-/** A parameter definition of a task or run. */
+/**
+ * A parameter definition of a task or run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Parameter {
   readonly component?: "" | "editor-sql" | "textarea" | null
   readonly constraints?: {
@@ -39,7 +56,12 @@ export interface Parameter {
   readonly values?: Parameter | null
 }
 
-/** An explicit permission of a private run. */
+/**
+ * An explicit permission of a private run.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Permission {
   readonly action?: string | null
   readonly roleID?: string | null
@@ -50,6 +72,9 @@ export interface Permission {
 /**
  * A run: one execution of a task. The API promises no field, so each may be missing or
  * `null`; times are `Date`s.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export interface Run {
   readonly id?: string | null
@@ -77,14 +102,24 @@ export interface Run {
   readonly zoneID?: string | null
 }
 
-/** One page of runs, newest first. */
+/**
+ * One page of runs, newest first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RunsPage {
   /** The 0-based page index. */
   readonly page: number
   readonly runs: ReadonlyArray<Run>
 }
 
-/** A finished run and its outputs. */
+/**
+ * A finished run and its outputs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Completed {
   readonly run: Run
   readonly output: Json

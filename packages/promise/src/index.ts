@@ -11,6 +11,8 @@
  *   if (error instanceof NotFoundError) console.log("no such run")
  * }
  * ```
+ *
+ * @since 0.1.0
  */
 export {
   AirplaneRuns,

@@ -323,6 +323,30 @@ describe("closing", () => {
     expect(apiRequests(server, "/v0/runs/list")).toHaveLength(1)
   })
 
+  it("many calls at once raise no listener warning, and close() stops every one", async () => {
+    fresh(server)
+    const closing = clientOf(server)
+    const warnings: Array<string> = []
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`)
+    process.on("warning", onWarning)
+    server.faults.add({ route: "*", kind: "status", status: 429, retryAfter: "30" })
+    const id = seededRun(server, "Succeeded").id!
+    const calls = Array.from({ length: 25 }, () => rejection(closing.runs.get({ id })))
+    const walks = Array.from({ length: 15 }, () =>
+      rejection((async () => {
+        for await (const _ of closing.runs.list({}, { prefetch: 0 })) void _
+      })()))
+    await waitFor("every first attempt", () => apiRequests(server).length === 40)
+    await closing.close()
+    for (const error of await Promise.all([...calls, ...walks])) expect(error).toBeInstanceOf(ClientClosedError)
+    // Node emits its warnings on a later tick.
+    await sleep(20)
+    process.off("warning", onWarning)
+    server.faults.clear()
+    expect(warnings).toEqual([])
+    expect(apiRequests(server)).toHaveLength(40)
+  })
+
   it("await using closes the client at the end of its scope", async () => {
     const run = seededRun(server, "Succeeded")
     let escaped: AirplaneRuns | undefined

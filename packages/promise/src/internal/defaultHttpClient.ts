@@ -1,0 +1,7 @@
+/**
+ * The transport when the caller passes no `fetch`, off Node: the global `fetch`. On Node,
+ * the package's `imports` map `#defaultHttpClient` to `defaultHttpClientNode.ts` instead.
+ */
+import { FetchHttpClient } from "@effect/platform"
+
+export const layer = FetchHttpClient.layer
