@@ -1,0 +1,47 @@
+/**
+ * Figure 4, bundle size: esbuild, minified and gzipped, of a file that makes one `get` with
+ * the Promise facade, with core's `Runs` and FetchHttpClient, and with the openapi-fetch
+ * peer, bundled for the browser (where size counts; the facade then uses fetch), and the
+ * facade once more for Node (undici included).
+ *
+ * Figure 5, cold start: the wall time of a child process (a Node bundle of the facade's
+ * file) from spawn to exit, one `get` made; against the same for an empty script.
+ */
+import { writeFileSync } from "node:fs"
+import { entry, gzippedKb, nodeBundle } from "./build.js"
+import { runNode } from "./child.js"
+import { someRunId } from "./overhead.js"
+import type { ServerInfo } from "./server.js"
+import { median, round } from "./stats.js"
+
+export const measureBundles = async (log: (line: string) => void) => {
+  const result = {
+    promiseGetKb: round(await gzippedKb(entry("./bundle/promiseGet.ts"), "browser"), 1),
+    coreGetKb: round(await gzippedKb(entry("./bundle/coreGet.ts"), "browser"), 1),
+    openapiFetchKb: round(await gzippedKb(entry("./bundle/openapiFetchGet.ts"), "browser"), 1),
+    promiseGetNodeKb: round(await gzippedKb(entry("./bundle/promiseGet.ts"), "node"), 1)
+  }
+  log(
+    `  gzipped: promise ${result.promiseGetKb} KB (node ${result.promiseGetNodeKb} KB), core ${result.coreGetKb} KB, openapi-fetch ${result.openapiFetchKb} KB`
+  )
+  return result
+}
+
+export const measureColdStart = async (server: ServerInfo, rounds: number, log: (line: string) => void) => {
+  const file = await nodeBundle(entry("./bundle/promiseGet.ts"))
+  const empty = file.replace(/\.mjs$/, ".empty.mjs")
+  writeFileSync(empty, "")
+  const runId = await someRunId(server)
+  const env = { AIRPLANE_API_KEY: server.apiKey, AIRPLANE_API_HOST: server.url, RUN_ID: runId }
+  const promiseMs: Array<number> = []
+  const nodeMs: Array<number> = []
+  for (let r = 0; r < rounds; r++) {
+    const { ms, stdout } = await runNode(file, [], env)
+    if (stdout.trim() !== runId) throw new Error(`bench: the cold start child printed ${stdout}`)
+    promiseMs.push(ms)
+    nodeMs.push((await runNode(empty, [], {})).ms)
+  }
+  const result = { promiseMs: round(median(promiseMs)), nodeMs: round(median(nodeMs)) }
+  log(`  cold start: promise get ${result.promiseMs} ms (node alone ${result.nodeMs} ms)`)
+  return result
+}
