@@ -7,6 +7,7 @@ import { AirplaneRunsError } from "@airplane-runs/promise"
 import { Cause, Effect, Exit } from "effect"
 import * as compose from "./compose.js"
 import * as faults from "./faults.js"
+import * as opentelemetry from "./opentelemetry.js"
 import * as promise from "./promise.js"
 import * as streamPages from "./stream-pages.js"
 
@@ -41,6 +42,10 @@ const examples: Record<string, Example> = {
   faults: {
     about: "429s, 503s and a reset ridden through; a non-retryable error surfacing typed",
     run: effect(faults.main)
+  },
+  opentelemetry: {
+    about: "the client's spans through @effect/opentelemetry: one per operation, HTTP spans below, never the key",
+    run: effect(opentelemetry.main)
   }
 }
 
