@@ -5,7 +5,8 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**"] },
+  // bench/src/generated: written by openapi-typescript (`pnpm --filter @airplane-runs/bench generate`).
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/build/**", "**/coverage/**", "bench/src/generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...effect.configs.dprint,

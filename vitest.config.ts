@@ -4,6 +4,12 @@ import { defineConfig } from "vitest/config"
 // `vitest.workspace.ts` in favour of `test.projects` here.)
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.ts", "examples/vitest.config.ts"]
+    projects: [
+      "packages/*/vitest.config.ts",
+      "examples/vitest.config.ts",
+      "packaging/vitest.config.ts",
+      "reliability/vitest.config.ts",
+      "bench/vitest.config.ts"
+    ]
   }
 })
