@@ -2,6 +2,7 @@
  * What a run of the bench writes: the results (the JSON), the targets of the issue as
  * ratios, a readable table, and the charts, all from the results alone.
  */
+import type { PaginationResult } from "./pagination.js"
 
 export interface Overhead {
   readonly rawFetchUs: number
@@ -19,17 +20,7 @@ export interface Results {
   readonly date: string
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpu: string }
   readonly overhead: { readonly get: Overhead; readonly listPage: Overhead }
-  readonly pagination: {
-    readonly sequentialMs: number
-    readonly prefetch0Ms: number
-    readonly prefetch1Ms: number
-    readonly prefetch4Ms: number
-    readonly prefetch8Ms: number
-    readonly pages: number
-    readonly runs: number
-    readonly latencyMs: number
-    readonly sameOrder: boolean
-  }
+  readonly pagination: PaginationResult
   readonly memory: { readonly runs10kPeakMb: number; readonly runs100kPeakMb: number }
   readonly bundle: {
     readonly promiseGetKb: number
