@@ -28,7 +28,7 @@ const effect = <A, E>(main: Effect.Effect<A, E>) => async () => {
 
 const examples: Record<string, Example> = {
   compose: {
-    about: "an Effect program: start a run, await it, read outputs, cancel the active ones",
+    about: "an Effect program: start a run, await it, read outputs, cancel the unfinished ones",
     run: effect(compose.main)
   },
   "stream-pages": {
