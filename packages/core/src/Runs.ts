@@ -326,9 +326,12 @@ const encodeExecuteQuery = encoder("execute", ExecuteTask.ExecuteTaskParams)
 
 const pageSize = (limit: number | undefined) => (limit === undefined || limit === 0 ? ListRuns.maxLimit : limit)
 
-const CancelAnswer = CancelRun.CancelRunAnswer
-const ExecuteAnswer = ExecuteTask.ExecuteTaskAnswer
-const Page = ListRuns.RunsPage
+// Each answer's decoder, built once: the calls are many, the schemas few.
+const decodeRun = http.decoder(RunSchemas.Run)
+const decodeOutputs = http.decoder(RunOutputs.RunOutputs)
+const decodeCancel = http.decoder(CancelRun.CancelRunAnswer)
+const decodeExecute = http.decoder(ExecuteTask.ExecuteTaskAnswer)
+const decodePage = http.decoder(ListRuns.RunsPage)
 
 const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponential("250 millis").pipe(
   Schedule.either(Schedule.spaced("5 seconds"))
@@ -393,7 +396,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "GET", path: paths.get, urlParams, success: RunSchemas.Run },
+            { method: "GET", path: paths.get, urlParams, decode: decodeRun },
             callOptions
           )
         ),
@@ -412,7 +415,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "GET", path: paths.getOutputs, urlParams, success: RunOutputs.RunOutputs },
+            { method: "GET", path: paths.getOutputs, urlParams, decode: decodeOutputs },
             callOptions
           )
         ),
@@ -430,7 +433,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "POST", path: paths.cancel, body, success: CancelAnswer, emptyBody: {} },
+            { method: "POST", path: paths.cancel, body, decode: decodeCancel, emptyBody: {} },
             callOptions
           )
         ),
@@ -461,7 +464,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
               path: paths.execute,
               body,
               urlParams: query,
-              success: ExecuteAnswer
+              decode: decodeExecute
             },
             callOptions
           )
@@ -482,7 +485,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "GET", path: paths.list, urlParams: query, success: Page },
+            { method: "GET", path: paths.list, urlParams: query, decode: decodePage },
             callOptions
           )
         ),

@@ -43,12 +43,18 @@ export interface CallOptions {
   readonly idempotencyKey?: string | undefined
 }
 
-export interface Call<A, I> {
+/** A response schema's decoder, built once per schema by the caller (see {@link decoder}). */
+export type Decoder<A> = (json: unknown) => Either.Either<A, ParseResult.ParseError>
+
+/** Builds a decoder once; decoding is synchronous, so a plain Either, and it runs on every call. */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => Schema.decodeUnknownEither(schema)
+
+export interface Call<A> {
   readonly method: "GET" | "POST"
   readonly path: string
   readonly urlParams?: Record<string, string> | undefined
   readonly body?: unknown
-  readonly success: Schema.Schema<A, I>
+  readonly decode: Decoder<A>
   /** An empty 2xx body decodes as this JSON (cancel documents no body). */
   readonly emptyBody?: unknown
 }
@@ -265,21 +271,10 @@ const redactKey = (names: ReadonlyArray<string | RegExp>) =>
  * Runs one call with its retries. The key is redacted from the platform's spans and logs,
  * and fetch is told not to follow redirects, so the key never reaches another origin.
  */
-// Each response schema's decoder, built once: the calls are many, the schemas few.
-const decoders = new WeakMap<Schema.Schema.Any, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
-const decoderOf = <A, I>(schema: Schema.Schema<A, I>): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
-  let decode = decoders.get(schema)
-  if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(schema)
-    decoders.set(schema, decode)
-  }
-  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
-}
-
-export const execute = <A, I>(
+export const execute = <A>(
   client: HttpClient.HttpClient,
   settings: Settings,
-  call: Call<A, I>,
+  call: Call<A>,
   options: CallOptions | undefined
 ): Effect.Effect<A, RunsError.HttpError | RunsError.TransportError | RunsError.Timeout | RunsError.InvalidResponse> => {
   const { method, path } = call
@@ -302,7 +297,7 @@ export const execute = <A, I>(
     ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams })
   })
   if (method === "POST") request = HttpClientRequest.bodyUnsafeJson(request, call.body ?? {})
-  const decode = decoderOf(call.success)
+  const decode = call.decode
 
   const attempt = client.execute(request).pipe(
     Effect.flatMap((response) =>
@@ -362,7 +357,6 @@ export const execute = <A, I>(
           )
         }
       }
-      // A plain Either, not an Effect: decoding is synchronous, and this runs on every call.
       return Either.mapLeft(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error))
     }),
     Effect.mapError(withoutKey(Redacted.value(settings.apiKey)))
