@@ -7,7 +7,6 @@ import {
   type AirplaneRunsError,
   BadRequestError,
   ConflictError,
-  ConnectionError,
   ForbiddenError,
   InvalidRequestError,
   InvalidResponseError,
@@ -15,6 +14,7 @@ import {
   RateLimitedError,
   ServerError,
   TimeoutError,
+  TransportError,
   UnauthorizedError
 } from "@airplane-runs/promise"
 
@@ -27,7 +27,7 @@ export const errorClass: Record<RunsError.RunsError["_tag"], new(...args: any) =
   Conflict: ConflictError,
   RateLimited: RateLimitedError,
   ServerError,
-  TransportError: ConnectionError,
+  TransportError,
   Timeout: TimeoutError,
   InvalidResponse: InvalidResponseError
 }

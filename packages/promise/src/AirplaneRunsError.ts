@@ -2,6 +2,11 @@
  * The errors the client throws: one class per kind of failure, all under
  * {@link AirplaneRunsError}, so `instanceof` tells them apart. None holds the API key.
  *
+ * The names follow core's error tags by one rule: the tag `X` is the class `XError`, and a
+ * tag that already ends in `Error` keeps its name (`NotFound` is `NotFoundError`,
+ * `TransportError` is `TransportError`). `AbortedError` and `ClientClosedError` are the
+ * facade's own: they come from an `AbortSignal` and from `close()`.
+ *
  * @since 0.1.0
  */
 import type { RunsError } from "@airplane-runs/core"
@@ -52,34 +57,41 @@ export class AirplaneRunsError extends Error {
    *
    * @since 0.1.0
    */
-  readonly status: number | undefined
+  declare readonly status: number | undefined
   /**
    * The API's machine-readable code, e.g. `run_not_found`.
    *
    * @since 0.1.0
    */
-  readonly code: string | undefined
+  declare readonly code: string | undefined
   /**
    * The request id of the API's answer, to quote to its operators.
    *
    * @since 0.1.0
    */
-  readonly requestId: string | undefined
+  declare readonly requestId: string | undefined
   /**
    * The request, as `METHOD /path`, when one was made.
    *
    * @since 0.1.0
    */
-  readonly request: string | undefined
+  declare readonly request: string | undefined
 
+  // The fields are `declare`d and set only when known: an own property holding `undefined`
+  // would print as `status: undefined` in `console.log` and `util.inspect`. Read, an unset
+  // field is `undefined` all the same.
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
     this.name = new.target.name
-    this.status = details.status
-    this.code = details.code
-    this.requestId = details.requestId
-    this.request = details.request
+    setKnown(this, "status", details.status)
+    setKnown(this, "code", details.code)
+    setKnown(this, "requestId", details.requestId)
+    setKnown(this, "request", details.request)
   }
+}
+
+const setKnown = (error: AirplaneRunsError, field: string, value: unknown): void => {
+  if (value !== undefined) (error as unknown as Record<string, unknown>)[field] = value
 }
 
 /**
@@ -136,10 +148,10 @@ export class RateLimitedError extends AirplaneRunsError {
    *
    * @since 0.1.0
    */
-  readonly retryAfterMs: number | undefined
+  declare readonly retryAfterMs: number | undefined
   constructor(message: string, details: ErrorDetails & { readonly retryAfterMs?: number | undefined } = {}) {
     super(message, details)
-    this.retryAfterMs = details.retryAfterMs
+    setKnown(this, "retryAfterMs", details.retryAfterMs)
   }
 }
 /**
@@ -150,12 +162,13 @@ export class RateLimitedError extends AirplaneRunsError {
  */
 export class ServerError extends AirplaneRunsError {}
 /**
- * The connection failed: refused, reset or closed mid-answer.
+ * Core's `TransportError`: the request or its answer failed on the wire (refused, reset,
+ * closed mid-answer), or the answer came in a `Content-Encoding` the client cannot decode.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ConnectionError extends AirplaneRunsError {}
+export class TransportError extends AirplaneRunsError {}
 /**
  * An attempt, or the whole call, took longer than allowed.
  *
@@ -196,7 +209,7 @@ export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => 
     case "InvalidRequest":
       return new InvalidRequestError(error.message, { cause: error })
     case "TransportError":
-      return new ConnectionError(error.message, { request: `${error.method} ${error.path}`, cause: error })
+      return new TransportError(error.message, { request: `${error.method} ${error.path}`, cause: error })
     case "Timeout":
       return new TimeoutError(error.message, { request: `${error.method} ${error.path}`, cause: error })
     case "InvalidResponse":

@@ -32,7 +32,6 @@ export {
   BadRequestError,
   ClientClosedError,
   ConflictError,
-  ConnectionError,
   type ErrorDetails,
   ForbiddenError,
   InvalidRequestError,
@@ -41,6 +40,7 @@ export {
   RateLimitedError,
   ServerError,
   TimeoutError,
+  TransportError,
   UnauthorizedError
 } from "./AirplaneRunsError.js"
 export type { Completed, Json, Parameter, Permission, Run, RunsPage, RunStatus } from "./Run.js"

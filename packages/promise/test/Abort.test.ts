@@ -1,7 +1,16 @@
 import { AbortedError, type AirplaneRuns, AirplaneRunsError } from "@airplane-runs/promise"
 import type { RunsServer } from "@airplane-runs/server"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { apiRequests, clientOf, fresh, rejection, seededRun, sleep, startServer, waitFor } from "./utils/server.js"
+import {
+  apiRequests,
+  clientOf,
+  fresh,
+  rejection,
+  seededRun,
+  sleep,
+  startFrozenServer,
+  waitFor
+} from "./utils/server.js"
 
 // Every rejection that nobody handled while this file ran; the last test asserts there is none.
 const unhandled: Array<unknown> = []
@@ -14,8 +23,8 @@ let server: RunsServer.RunningServer
 let client: AirplaneRuns
 
 beforeAll(async () => {
-  // Started runs stay Active for a minute, so there is time to abort a wait for one.
-  server = await startServer({ seed: { runs: 120 }, lifecycle: { runMs: 60_000 } })
+  // Time stands still: runs stay unfinished, so there is time to abort a wait for one.
+  server = await startFrozenServer({ seed: { runs: 120 } })
   client = clientOf(server)
 })
 

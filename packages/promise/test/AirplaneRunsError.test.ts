@@ -1,3 +1,4 @@
+import type { RunsError } from "@airplane-runs/core"
 import {
   AbortedError,
   AirplaneRuns,
@@ -5,7 +6,6 @@ import {
   BadRequestError,
   ClientClosedError,
   ConflictError,
-  ConnectionError,
   ForbiddenError,
   InvalidRequestError,
   InvalidResponseError,
@@ -13,8 +13,10 @@ import {
   RateLimitedError,
   ServerError,
   TimeoutError,
+  TransportError,
   UnauthorizedError
 } from "@airplane-runs/promise"
+import * as Facade from "@airplane-runs/promise"
 import type { RunsServer } from "@airplane-runs/server"
 import { inspect } from "node:util"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -85,14 +87,80 @@ const expectError = <C extends ErrorClass>(
   expect(error.name).toBe(errorClass.name)
   expect(String(error)).toBe(`${errorClass.name}: ${error.message}`)
   expect(error.message.length).toBeGreaterThan(0)
-  expect(error).toMatchObject(fields)
+  for (const [field, value] of Object.entries(fields)) {
+    expect((error as unknown as Record<string, unknown>)[field], field).toEqual(value)
+    // An unknown field is no own property, so that it does not print as `status: undefined`.
+    if (value === undefined) expect(Object.hasOwn(error, field), field).toBe(false)
+  }
   for (const text of textsOf(error)) {
     expect(text).not.toContain(secretKey)
     expect(text).not.toContain(wrongKey)
   }
   expect(error.stack).toContain("AirplaneRunsError.test")
+  // Core's error, when there is one, is named by the rule: tag `X` is the class `XError`.
+  const tag = (error.cause as { readonly _tag?: unknown } | undefined)?._tag
+  if (typeof tag === "string") expect(error.name).toBe(facadeName(tag))
   return error as InstanceType<C>
 }
+
+/** The facade's class name for a core error tag: `X` is `XError`; a tag ending in `Error` keeps its name. */
+const facadeName = (tag: string): string => (tag.endsWith("Error") ? tag : `${tag}Error`)
+
+// Every core tag (the compiler checks that none is missing) and the facade class it becomes.
+const classOfTag: Record<RunsError.RunsError["_tag"], ErrorClass> = {
+  InvalidRequest: InvalidRequestError,
+  BadRequest: BadRequestError,
+  Unauthorized: UnauthorizedError,
+  Forbidden: ForbiddenError,
+  NotFound: NotFoundError,
+  Conflict: ConflictError,
+  RateLimited: RateLimitedError,
+  ServerError,
+  TransportError,
+  Timeout: TimeoutError,
+  InvalidResponse: InvalidResponseError
+}
+
+/** How the error itself prints, its cause (core's error, printed by core) left out. */
+const printed = (error: Error): string => inspect(error).split("[cause]")[0]!
+
+describe("names and printing", () => {
+  it("each core error tag X is the facade class XError; a tag ending in Error keeps its name", () => {
+    for (const [tag, errorClass] of Object.entries(classOfTag)) {
+      expect(errorClass.name, tag).toBe(facadeName(tag))
+      expect((Facade as Record<string, unknown>)[facadeName(tag)], tag).toBe(errorClass)
+    }
+    // And the facade's own, which no core tag gives.
+    expect(Facade.AbortedError.name).toBe("AbortedError")
+    expect(Facade.ClientClosedError.name).toBe("ClientClosedError")
+    expect("ConnectionError" in Facade).toBe(false)
+  })
+
+  it("an error prints only the fields it knows: no status, code or requestId shown as undefined", async () => {
+    server.faults.add({ route: "runs/get", kind: "reset", times: 1 })
+    const transport = await failure(client.runs.get({ id: "run_any" }, { maxRetries: 0 }))
+    expect(transport).toBeInstanceOf(TransportError)
+    expect(printed(transport)).not.toContain("undefined")
+    expect(printed(transport)).toContain("request: 'GET /v0/runs/get'")
+    // Unknown, they still read as undefined.
+    expect(transport.status).toBeUndefined()
+    expect(transport.code).toBeUndefined()
+    expect(transport.requestId).toBeUndefined()
+
+    const notFound = await failure(client.runs.get({ id: "run_no_such_run" }))
+    const shown = printed(notFound)
+    expect(shown).toContain("status: 404")
+    expect(shown).toContain("code: 'run_not_found'")
+    expect(shown).not.toContain("requestId")
+    expect(shown).not.toContain("undefined")
+
+    server.faults.add({ route: "runs/list", kind: "status", status: 429, times: 1 })
+    const limited = await failure(client.runs.list({}, { maxRetries: 0 }).page(0))
+    expect(printed(limited)).toContain("status: 429")
+    expect(printed(limited)).not.toContain("retryAfterMs")
+    expect((limited as RateLimitedError).retryAfterMs).toBeUndefined()
+  })
+})
 
 describe("HTTP errors", () => {
   it("BadRequestError: 400, cancelling a finished run", async () => {
@@ -137,10 +205,9 @@ describe("HTTP errors", () => {
   it("ConflictError: 409 and 423", async () => {
     server.faults.add({ route: "runs/cancel", kind: "status", status: 409, code: "conflict", times: 1 })
     server.faults.add({ route: "runs/cancel", kind: "status", status: 423, code: "locked", times: 1 })
-    const active = seededRun(server, "Active")
-    const conflict = await failure(client.runs.cancel({ runID: active.id! }))
+    const conflict = await failure(client.runs.cancel({ runID: "run_any" }))
     expectError(conflict, ConflictError, { status: 409, code: "conflict", request: "POST /v0/runs/cancel" })
-    const locked = await failure(client.runs.cancel({ runID: active.id! }))
+    const locked = await failure(client.runs.cancel({ runID: "run_any" }))
     expectError(locked, ConflictError, { status: 423, code: "locked", request: "POST /v0/runs/cancel" })
   })
 
@@ -152,7 +219,7 @@ describe("HTTP errors", () => {
       request: "GET /v0/runs/get",
       retryAfterMs: 7_000
     })
-    expect(limited.message).toMatch(/7000 ms/)
+    expect(limited.message).toMatch(/\b7(000 ms| s)\b/)
 
     // Retry-After 0: retried at once, and the error comes from the last attempt.
     fresh(server)
@@ -189,38 +256,39 @@ describe("HTTP errors", () => {
 })
 
 describe("transport and answer errors", () => {
-  it("ConnectionError: the connection closed before any header", async () => {
+  it("TransportError: the connection closed before any header", async () => {
     server.faults.add({ route: "runs/get", kind: "reset" })
     const error = await failure(client.runs.get({ id: "run_any" }, { maxRetries: 0 }))
-    expectError(error, ConnectionError, { status: undefined, request: "GET /v0/runs/get" })
+    expectError(error, TransportError, { status: undefined, request: "GET /v0/runs/get" })
   })
 
-  it("ConnectionError: the connection closed mid-body, after retries", async () => {
+  it("TransportError: the connection closed mid-body, after retries", async () => {
     server.faults.add({ route: "runs/list", kind: "resetMidBody" })
     const error = await failure(client.runs.list().page(0))
-    expectError(error, ConnectionError, { request: "GET /v0/runs/list" })
+    expectError(error, TransportError, { request: "GET /v0/runs/list" })
     // The default client retries 4 times.
     expect(apiRequests(server)).toHaveLength(5)
   })
 
-  it("ConnectionError: nothing listens on the port", async () => {
+  it("TransportError: nothing listens on the port", async () => {
     const closed = await startServer({ apiKeys: [secretKey], seed: { runs: 1 } })
     await closed.stop()
     await using refused = clientOf(closed, { apiKey: secretKey, maxRetries: 0 })
     const error = await failure(refused.runs.get({ id: "run_any" }))
-    expectError(error, ConnectionError, { request: "GET /v0/runs/get" })
+    expectError(error, TransportError, { request: "GET /v0/runs/get" })
   })
 
   it("TimeoutError: an attempt over timeoutMs, and a call over deadlineMs", async () => {
     server.faults.add({ route: "runs/get", kind: "slow", delayMs: 1_000, times: 1 })
     const attempt = await failure(client.runs.get({ id: "run_any" }, { timeoutMs: 20, maxRetries: 0 }))
     expectError(attempt, TimeoutError, { status: undefined, request: "GET /v0/runs/get" })
-    expect(attempt.message).toMatch(/attempt of 20 ms/)
+    expect(attempt.message).toMatch(/attempt.* 20 ms/)
 
-    server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "30", times: 1 })
-    const deadline = await failure(client.runs.get({ id: "run_any" }, { deadlineMs: 50 }))
+    // Attempts that each may take a second, and a call that may not: the deadline ends it.
+    server.faults.add({ route: "runs/get", kind: "slow", delayMs: 1_000, times: 1 })
+    const deadline = await failure(client.runs.get({ id: "run_any" }, { timeoutMs: 900, deadlineMs: 50 }))
     expectError(deadline, TimeoutError, { request: "GET /v0/runs/get" })
-    expect(deadline.message).toMatch(/deadline of 50 ms/)
+    expect(deadline.message).toMatch(/deadline.* 50 ms/)
   })
 
   it("TimeoutError: the client's timeoutMs", async () => {

@@ -3,7 +3,7 @@
  * answers, a tiny `node:http` server for what the embedded one cannot do (redirects, a
  * request held open to be aborted).
  */
-import { AirplaneRuns, ConnectionError, TimeoutError } from "@airplane-runs/promise"
+import { AirplaneRuns, TimeoutError, TransportError } from "@airplane-runs/promise"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
@@ -178,7 +178,7 @@ describe("the facade's default transport on Node", () => {
       assert.strictEqual(server.requestLog.entries().length, before + 1)
     }))
 
-  it.scopedLive("keeps the core's guarantees: timeouts, and a reset mid-body is a ConnectionError", () =>
+  it.scopedLive("keeps the core's guarantees: timeouts, and a reset mid-body is a TransportError", () =>
     Effect.gen(function*() {
       const server = yield* embedded
       const run = seededRun(server, "Succeeded")
@@ -192,6 +192,6 @@ describe("the facade's default transport on Node", () => {
       server.faults.clear()
       server.faults.add({ route: "runs/list", kind: "resetMidBody", times: 1 })
       const reset = yield* Effect.promise(() => rejection(client.runs.list().page(0)))
-      assert.instanceOf(reset, ConnectionError)
+      assert.instanceOf(reset, TransportError)
     }))
 })

@@ -8,8 +8,9 @@ import { RunsServer } from "@airplane-runs/server"
 const day = 86_400_000
 
 /**
- * The embedded server, its runs seeded a day before now so that every seeded run that can
- * finish has finished, and started runs racing through their lifecycle in a few milliseconds.
+ * The embedded server, its runs seeded a day before now so that every seeded run has
+ * finished (none changes, or leaves a walk's window, during a test), and started runs racing
+ * through their lifecycle in a few milliseconds.
  */
 export const startServer = (options: RunsServer.Options = {}): Promise<RunsServer.RunningServer> =>
   RunsServer.start({
@@ -17,6 +18,13 @@ export const startServer = (options: RunsServer.Options = {}): Promise<RunsServe
     seed: { until: new Date(Date.now() - day), ...options.seed },
     lifecycle: { queueMs: 5, startMs: 5, runMs: 20, ...options.lifecycle }
   })
+
+/**
+ * A server whose time stands still at the end of its seeded window: its newest seeded runs
+ * are not started, queued or active, and stay so; runs started by a test never start.
+ */
+export const startFrozenServer = (options: RunsServer.Options = {}): Promise<RunsServer.RunningServer> =>
+  startServer({ ...options, clock: "manual" })
 
 /** A client of the server, with backoffs of a millisecond or two unless told otherwise. */
 export const clientOf = (server: RunsServer.RunningServer, options: ClientOptions = {}): AirplaneRuns =>
@@ -65,10 +73,11 @@ export const rejection = async (promise: Promise<unknown>): Promise<unknown> => 
 
 /**
  * The newest seeded run whose status is one of `wanted`, read from the server's store. Runs
- * that tests started are passed over: their status changes within milliseconds.
+ * that tests started (after the seeded window) are passed over: their status changes within
+ * milliseconds. Only a {@link startFrozenServer} has seeded runs that have not finished.
  */
 export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyArray<string>): Run => {
-  const seededBefore = server.store.now() - 3_600_000
+  const seededBefore = server.store.window.until.getTime()
   for (let page = 0;; page++) {
     const runs = server.store.list({ page })
     const run = runs.find((r) =>
