@@ -8,7 +8,7 @@ const accepts = (schema: Schema.Schema<any, any>, input: unknown): boolean =>
 describe("Ids", () => {
   describe("TextParam, RunIdParam and TaskIdParam", () => {
     it("accept any non-empty text, URL specials and text beyond ASCII included", () => {
-      for (const text of ["run20220111zlq2ig4", "a&b/c?d#e%f g", "日本", "😀", "\u00a0"]) {
+      for (const text of ["run20220111zlq2ig4", "a&b/c?d#e%f g", "日本", "😀", "a\u00a0b", "a b"]) {
         assert.isTrue(accepts(Ids.TextParam, text), text)
         assert.isTrue(accepts(Ids.RunIdParam, text), text)
         assert.isTrue(accepts(Ids.TaskIdParam, text), text)
@@ -23,6 +23,25 @@ describe("Ids", () => {
       }
       // the URL encoding it would meet
       assert.strictEqual(new URLSearchParams({ id: "a\uD800b" }).toString(), "id=a%EF%BF%BDb")
+    })
+
+    it("refuse control characters and surrounding whitespace, a copy-paste slip that names another run", () => {
+      const slips = [
+        " run1",
+        "run1 ",
+        "run1\n",
+        "\trun1",
+        "run1\r\nX-Injected: 1",
+        "a\u0000b",
+        "a\u007fb",
+        "a\u0085b",
+        "\u00a0"
+      ]
+      for (const text of slips) {
+        assert.isFalse(accepts(Ids.TextParam, text), JSON.stringify(text))
+        assert.isFalse(accepts(Ids.RunIdParam, text), JSON.stringify(text))
+        assert.isFalse(accepts(Ids.TaskIdParam, text), JSON.stringify(text))
+      }
     })
   })
 })
