@@ -75,16 +75,16 @@ export const ListRunsParams = Schema.Struct({
 export type ListRunsParams = typeof ListRunsParams.Type
 
 /**
- * The answer of `GET /runs/list`: one page of runs, newest first. A Go backend writes an empty
- * list as `null`; that and a missing `runs` decode to an empty page.
+ * The answer of `GET /runs/list`: one page of runs, newest first. `runs` must be there: an
+ * answer without it (`{}`, an error body sent with 200) is not a page, and reading it as an
+ * empty one would end a walk early without a word. A Go backend writes an empty list as
+ * `null`, which is accepted as such (the client reads it as an empty page).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const RunsPage = Schema.Struct({
-  runs: Schema.optionalWith(Schema.Array(Run), { nullable: true, default: () => [] }).annotations({
-    description: "Retrieved runs."
-  })
+  runs: Schema.NullOr(Schema.Array(Run)).annotations({ description: "Retrieved runs." })
 }).annotations({ identifier: "RunsPage" })
 
 /**

@@ -98,12 +98,17 @@ describe("ListRuns", () => {
   })
 
   describe("RunsPage", () => {
+    it("decodes an empty list, and null (a Go backend's empty list), as such", () => {
+      assert.deepStrictEqual(accepted(ListRuns.RunsPage, { runs: [] }), { runs: [] })
+      assert.deepStrictEqual(accepted(ListRuns.RunsPage, { runs: null }), { runs: null })
+    })
+
     it.each([
-      ["null runs", { runs: null }],
-      ["no runs field", {}],
-      ["an empty list", { runs: [] }]
-    ])("decodes %s to an empty page", (_, input) => {
-      assert.deepStrictEqual(accepted(ListRuns.RunsPage, input), { runs: [] })
+      ["an empty object", {}],
+      ["an error body sent with 200", { error: "internal" }],
+      ["a run", { id: "run1", status: "Failed" }]
+    ])("refuses %s: an answer without runs is not a page", (_, input) => {
+      assert.include(refusal(ListRuns.RunsPage, input).message, "[\"runs\"]")
     })
 
     it.effect("decodes its runs, keeping their order", () =>
@@ -114,9 +119,10 @@ describe("ListRuns", () => {
             { id: "run1", status: "Failed", createdAt: "2022-01-11T22:32:45Z", extra: true }
           ]
         })
-        assert.deepStrictEqual(page.runs.map((run): unknown => run.id), ["run2", "run1"])
-        assert.strictEqual(page.runs[0].createdAt!.getTime(), Date.UTC(2022, 0, 11, 22, 32, 46))
-        assert.isFalse("extra" in page.runs[1])
+        const runs = page.runs ?? []
+        assert.deepStrictEqual(runs.map((run): unknown => run.id), ["run2", "run1"])
+        assert.strictEqual(runs[0].createdAt!.getTime(), Date.UTC(2022, 0, 11, 22, 32, 46))
+        assert.isFalse("extra" in runs[1])
       }))
 
     it("refuses a page with an invalid run, naming its index", () => {
