@@ -3,12 +3,14 @@
  *
  * The default retries only what may pass: 429, 5xx but 501, connection failures and attempt
  * timeouts, unless the API's `X-Airplane-Retryable` header says otherwise. It waits with
- * capped exponential backoff and full jitter, or as long as `Retry-After` asks (capped).
+ * capped exponential backoff and full jitter, or as long as `Retry-After` asks, plus a little
+ * jitter (a longer ask than `maxRetryAfter` ends the call instead).
  * Any `Schedule` of `RunsError`s can replace it, per layer or per call.
  *
  * @since 0.1.0
  */
 import { Duration, Effect, Random, Schedule } from "effect"
+import { retryAfterOf } from "./internal/http.js"
 import type { RunsError } from "./RunsError.js"
 
 /**
@@ -24,7 +26,11 @@ export interface Options {
   readonly initialDelay?: Duration.DurationInput | undefined
   /** The most any backoff waits. Default 10 s. */
   readonly maxDelay?: Duration.DurationInput | undefined
-  /** The most a `Retry-After` is obeyed for; a longer ask waits this long. Default 60 s. */
+  /**
+   * The longest `Retry-After` waited out. A longer ask is not retried early, as no request may
+   * be sent before it (RFC 9110 §10.2.3): the call fails at once with the error that asked,
+   * whose `retryAfterMs` says when to come back. Default 60 s.
+   */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
   /**
    * Start no retry once this long has passed since the first failure. A wait already decided
@@ -100,22 +106,36 @@ export const make = (options: Options = {}): RetryPolicy => {
       Effect.map(Random.next, (r) => Duration.millis(Math.floor(r * Math.min(maxDelay, Duration.toMillis(delay)))))
     )
   )
-  const policy = Schedule.recurWhile<RunsError>(isRetryable).pipe(
+  const policy = Schedule.recurWhile<RunsError>((error) =>
+    isRetryable(error) && !(retryAfterOf(error) !== undefined && retryAfterOf(error)! > maxRetryAfter)
+  ).pipe(
     Schedule.intersect(Schedule.recurs(Math.max(0, maxAttempts - 1))),
     Schedule.intersect(backoff),
     Schedule.passthrough,
-    Schedule.modifyDelay((error, delay) =>
-      "retryAfterMs" in error && error.retryAfterMs !== undefined
-        ? Duration.millis(Math.min(error.retryAfterMs, maxRetryAfter))
-        : delay
-    )
+    Schedule.modifyDelayEffect((error, delay) => {
+      const wait = retryAfterOf(error)
+      return wait === undefined
+        ? Effect.succeed(delay)
+        : Effect.map(Random.next, (r) => Duration.millis(wait + Math.floor(r * retryAfterJitter(wait))))
+    })
   )
   return options.maxElapsed === undefined ? policy : Schedule.upTo(policy, options.maxElapsed)
 }
 
 /**
+ * The most added on top of a `Retry-After`: a tenth of it, at most a second. A crowd told to
+ * come back in the same whole second then does not come back in the same millisecond, and no
+ * one comes back before the server's time.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const retryAfterJitter = (retryAfterMs: number): number => Math.min(1_000, retryAfterMs / 10)
+
+/**
  * The default policy: 5 attempts, backoff from 200 ms doubling up to 10 s with full jitter,
- * `Retry-After` obeyed up to 60 s.
+ * `Retry-After` waited out (plus up to a tenth of it, at most 1 s) up to 60 s; a longer ask
+ * fails the call at once.
  *
  * @since 0.1.0
  * @category constructors

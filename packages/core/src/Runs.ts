@@ -337,20 +337,26 @@ const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponenti
   Schedule.either(Schedule.spaced("5 seconds"))
 )
 
-const checkOptions = (options: Options): ReadonlyArray<string> => {
+const checkPrefetch = (prefetch: number): string | undefined =>
+  Number.isInteger(prefetch) && prefetch >= 0 ? undefined : "prefetch: must be a whole number of 0 or more"
+
+// Every option is checked, and every problem named, before anything is built.
+const settingsOf = (options: Options): Either.Either<http.Settings, RunsError.InvalidRequest> => {
   const issues: Array<string> = []
   const origin = http.checkOrigin(options.host ?? defaultHost)
   if (typeof origin !== "string") issues.push(origin.issue)
+  const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
+  const key = Redacted.value(apiKey)
+  if (key === "") issues.push("apiKey: is empty: pass your API key (tkn_...), or set AIRPLANE_API_KEY")
   for (
-    const issue of [http.checkHeaderValue("envSlug", options.envSlug), http.checkHeaderValue("envId", options.envId)]
+    const issue of [
+      http.checkHeaderValue("apiKey", key),
+      http.checkHeaderValue("envSlug", options.envSlug),
+      http.checkHeaderValue("envId", options.envId),
+      options.prefetch === undefined ? undefined : checkPrefetch(options.prefetch)
+    ]
   ) {
     if (issue !== undefined) issues.push(issue)
-  }
-  const key = typeof options.apiKey === "string" ? options.apiKey : Redacted.value(options.apiKey)
-  if (key === "") issues.push("apiKey: is empty (set AIRPLANE_API_KEY)")
-  else if (/[\r\n\0]/.test(key)) issues.push("apiKey: must not contain CR, LF or NUL")
-  if (options.prefetch !== undefined && !(Number.isInteger(options.prefetch) && options.prefetch >= 0)) {
-    issues.push("prefetch: must be a whole number of 0 or more")
   }
   if (
     options.maxResponseBytes !== undefined &&
@@ -358,45 +364,76 @@ const checkOptions = (options: Options): ReadonlyArray<string> => {
   ) {
     issues.push("maxResponseBytes: must be a whole number of 1 or more")
   }
-  return issues
+  if (issues.length > 0 || typeof origin !== "string") {
+    return Either.left(new RunsError.InvalidRequest({ operation: "configure", issues }))
+  }
+  return Either.right({
+    origin,
+    apiKey,
+    envSlug: options.envSlug,
+    envId: options.envId,
+    retry: options.retry === undefined
+      ? RetryPolicy.defaultPolicy
+      : Schedule.isSchedule(options.retry)
+      ? options.retry
+      : RetryPolicy.make(options.retry),
+    attemptTimeout: Duration.decode(options.attemptTimeout ?? "30 seconds"),
+    deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline),
+    maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
+  })
 }
+
+// Issues read "<option>: <problem>"; a caller that took the value from elsewhere (a variable
+// of the environment) renames the option to what its user wrote.
+const relabel = (error: RunsError.InvalidRequest, labels: Readonly<Record<string, string>>) =>
+  new RunsError.InvalidRequest({
+    operation: error.operation,
+    issues: error.issues.map((issue) => {
+      const name = issue.slice(0, issue.indexOf(":"))
+      return Object.hasOwn(labels, name) ? `${labels[name]}${issue.slice(name.length)}` : issue
+    })
+  })
 
 /**
  * Makes the service over the `HttpClient` of the context. Fails with `InvalidRequest` when
- * the options are unusable (a plain-http host that is not loopback, an empty key, a header
- * value with a line break).
+ * the options are unusable (a host without a scheme, a plain-http host that is not loopback,
+ * an empty key, a header value with a line break).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, RunsError.InvalidRequest, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const issues = checkOptions(options)
-    if (issues.length > 0) return yield* new RunsError.InvalidRequest({ operation: "configure", issues })
-    const client = yield* HttpClient.HttpClient
-    const settings: http.Settings = {
-      origin: http.checkOrigin(options.host ?? defaultHost) as string,
-      apiKey: typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey,
-      envSlug: options.envSlug,
-      envId: options.envId,
-      retry: options.retry === undefined
-        ? RetryPolicy.defaultPolicy
-        : Schedule.isSchedule(options.retry)
-        ? options.retry
-        : RetryPolicy.make(options.retry),
-      attemptTimeout: Duration.decode(options.attemptTimeout ?? "30 seconds"),
-      deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline),
-      maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
-    }
+    const settings = yield* settingsOf(options)
+    const client = http.guardKey(yield* HttpClient.HttpClient, settings.apiKey)
     const defaultPrefetchPages = options.prefetch ?? defaultPrefetch
 
-    const get: Service["get"] = (params, callOptions) =>
+    // A 2xx that is not the run asked for (`{}`, an error body, another run) is no answer.
+    const isRun = (id: string) => (run: Run) =>
+      run.id === id ? undefined : {
+        reason: run.id == null
+          ? "the answer is not a run: it has no id"
+          : `the answer is another run (${run.id}) than the one asked for`,
+        path: "id"
+      }
+
+    // Without a status, whether a run has finished can never be seen: a wait fails, not polls for ever.
+    const hasStatus = (run: Run) =>
+      run.status == null
+        ? { reason: "the run has no status, so whether it has finished cannot be known", path: "status" }
+        : undefined
+
+    const getRun = (
+      params: { readonly id: string },
+      callOptions: http.CallOptions | undefined,
+      check: (run: Run) => { readonly reason: string; readonly path: string } | undefined = isRun(params.id)
+    ) =>
       encodeGet(params).pipe(
         Effect.flatMap((urlParams) =>
           http.execute(
             client,
             settings,
-            { method: "GET", path: paths.get, urlParams, decode: decodeRun },
+            { method: "GET", path: paths.get, urlParams, decode: decodeRun, check },
             callOptions
           )
         ),
@@ -408,6 +445,8 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           attributes: { "airplane.run.id": params.id }
         })
       )
+
+    const get: Service["get"] = (params, callOptions) => getRun(params, callOptions)
 
     const getOutputs: Service["getOutputs"] = (params, callOptions) =>
       encodeGetOutputs(params).pipe(
@@ -489,7 +528,8 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
             callOptions
           )
         ),
-        Effect.map((answer): RunsPage => ({ page, runs: answer.runs })),
+        // A Go backend writes an empty list as `null`.
+        Effect.map((answer): RunsPage => ({ page, runs: answer.runs ?? [] })),
         Effect.withSpan("Runs.listPage", {
           kind: "client",
           captureStackTrace: false,
@@ -511,11 +551,9 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         // Check once, before any request: a bad parameter fails the stream with nothing sent.
         yield* encodeList(params)
         const prefetch = listOptions?.prefetch ?? defaultPrefetchPages
-        if (!(Number.isInteger(prefetch) && prefetch >= 0)) {
-          return yield* new RunsError.InvalidRequest({
-            operation: "list",
-            issues: ["prefetch: must be a whole number of 0 or more"]
-          })
+        const prefetchIssue = checkPrefetch(prefetch)
+        if (prefetchIssue !== undefined) {
+          return yield* new RunsError.InvalidRequest({ operation: "list", issues: [prefetchIssue] })
         }
         // A `since` ahead of the clock (a server's timestamp, a skewed clock) is an empty walk,
         // not a `since` after an `until` the caller never gave.
@@ -553,16 +591,48 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const list: Service["list"] = (params, listOptions) =>
       Stream.mapConcatChunk(listPages(params, listOptions), (page) => Chunk.unsafeFromArray(page.runs.slice()))
 
-    const awaitCompletion: Service["awaitCompletion"] = (params, awaitOptions) =>
+    // A call's deadline bounds the whole wait, polls and pauses included: each poll ends by it
+    // too, so a `Retry-After` past it ends the wait at once.
+    const awaitWithin = <A>(
+      awaitOptions: AwaitOptions | undefined,
+      wait: (options: http.CallOptions) => Effect.Effect<A, RunsError.RunsError>
+    ) => {
+      const deadline = awaitOptions?.deadline
+      if (deadline === undefined) return wait({ ...awaitOptions })
+      const timeoutMs = Duration.toMillis(deadline)
+      return Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now) =>
+          wait({ ...awaitOptions, deadline: undefined, deadlineAt: { at: now + timeoutMs, timeoutMs } }).pipe(
+            Effect.timeoutFail({
+              duration: deadline,
+              onTimeout: () => new RunsError.Timeout({ method: "GET", path: paths.get, scope: "deadline", timeoutMs })
+            })
+          )
+      )
+    }
+
+    const pollUntilFinished = (
+      params: { readonly id: string },
+      schedule: Schedule.Schedule<unknown, Run>,
+      callOptions: http.CallOptions
+    ) =>
       Effect.gen(function*() {
-        const driver = yield* Schedule.driver(awaitOptions?.schedule ?? defaultAwaitSchedule)
+        const driver = yield* Schedule.driver(schedule)
+        const check = (run: Run) => isRun(params.id)(run) ?? hasStatus(run)
         for (;;) {
-          const run = yield* get(params, awaitOptions)
+          const run = yield* getRun(params, callOptions, check)
           if (run.status != null && RunStatus.isTerminal(run.status)) return run
           // A schedule that gives up answers the run as it last was.
           if (Option.isNone(yield* Effect.option(driver.next(run)))) return run
         }
-      }).pipe(
+      })
+
+    const awaitCompletion: Service["awaitCompletion"] = (params, awaitOptions) =>
+      awaitWithin(
+        awaitOptions,
+        (callOptions) => pollUntilFinished(params, awaitOptions?.schedule ?? defaultAwaitSchedule, callOptions)
+      ).pipe(
         Effect.withSpan("Runs.awaitCompletion", {
           captureStackTrace: false,
           attributes: { "airplane.run.id": params.id }
@@ -570,10 +640,11 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       )
 
     const awaitOutputs: Service["awaitOutputs"] = (params, awaitOptions) =>
-      Effect.flatMap(
-        awaitCompletion(params, awaitOptions),
-        (run) => Effect.map(getOutputs(params, awaitOptions), (output) => ({ run, output }))
-      )
+      awaitWithin(awaitOptions, (callOptions) =>
+        Effect.flatMap(
+          pollUntilFinished(params, awaitOptions?.schedule ?? defaultAwaitSchedule, callOptions),
+          (run) => Effect.map(getOutputs(params, callOptions), (output) => ({ run, output }))
+        ))
 
     return Runs.of({ get, getOutputs, cancel, execute, listPage, listPages, list, awaitCompletion, awaitOutputs })
   })
@@ -588,9 +659,53 @@ export const layer = (options: Options): Layer.Layer<Runs, RunsError.InvalidRequ
   Layer.effect(Runs, make(options))
 
 /**
+ * What the environment says of the client: `AIRPLANE_API_KEY` (held redacted),
+ * `AIRPLANE_API_HOST`, `AIRPLANE_ENV_SLUG` and `AIRPLANE_ENV_ID`. A variable that is set but
+ * empty (`AIRPLANE_ENV_SLUG=`) counts as unset, as a shell user means by it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Environment {
+  readonly apiKey: Redacted.Redacted<string> | undefined
+  readonly host: string | undefined
+  readonly envSlug: string | undefined
+  readonly envId: string | undefined
+}
+
+const variable = (name: string): Config.Config<string | undefined> =>
+  Config.map(
+    Config.option(Config.string(name)),
+    (value) => Option.getOrUndefined(Option.filter(value, (v) => v !== ""))
+  )
+
+/**
+ * The one reader of the environment, for `layerConfig` and the Promise facade alike. A
+ * `Config` is an `Effect`: `Effect.runSync(Runs.config)` reads `process.env`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Environment> = Config.all({
+  apiKey: Config.map(variable("AIRPLANE_API_KEY"), (key) => key === undefined ? undefined : Redacted.make(key)),
+  host: variable("AIRPLANE_API_HOST"),
+  envSlug: variable("AIRPLANE_ENV_SLUG"),
+  envId: variable("AIRPLANE_ENV_ID")
+})
+
+// A configuration issue names the variable the value came from, not the option it became.
+const variables: Record<string, string> = {
+  apiKey: "AIRPLANE_API_KEY",
+  host: "AIRPLANE_API_HOST",
+  envSlug: "AIRPLANE_ENV_SLUG",
+  envId: "AIRPLANE_ENV_ID"
+}
+
+/**
  * The Runs service from configuration: `AIRPLANE_API_KEY` (redacted), `AIRPLANE_API_HOST`
- * (default `https://api.airplane.dev`), `AIRPLANE_ENV_SLUG`, `AIRPLANE_ENV_ID`; other options
- * as given.
+ * (default `https://api.airplane.dev`), `AIRPLANE_ENV_SLUG`, `AIRPLANE_ENV_ID` (see
+ * {@link config}); other options as given. Without a key it fails with `InvalidRequest`
+ * saying what to set.
  *
  * @since 0.1.0
  * @category layers
@@ -600,20 +715,16 @@ export const layerConfig = (
 ): Layer.Layer<Runs, RunsError.InvalidRequest | ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     Runs,
-    Effect.flatMap(
-      Config.all({
-        apiKey: Config.redacted("AIRPLANE_API_KEY"),
-        host: Config.withDefault(Config.string("AIRPLANE_API_HOST"), defaultHost),
-        envSlug: Config.option(Config.string("AIRPLANE_ENV_SLUG")),
-        envId: Config.option(Config.string("AIRPLANE_ENV_ID"))
-      }),
-      (config) =>
-        make({
-          ...options,
-          apiKey: config.apiKey,
-          host: config.host,
-          envSlug: Option.getOrUndefined(config.envSlug),
-          envId: Option.getOrUndefined(config.envId)
-        })
-    )
+    Effect.flatMap(config, (environment) =>
+      environment.apiKey === undefined
+        ? Effect.fail(
+          new RunsError.InvalidRequest({
+            operation: "configure",
+            issues: ["AIRPLANE_API_KEY: is not set: set it to your API key (tkn_...), or pass apiKey to Runs.layer"]
+          })
+        )
+        : Effect.mapError(
+          make({ ...options, ...environment, apiKey: environment.apiKey }),
+          (error) => relabel(error, variables)
+        ))
   )

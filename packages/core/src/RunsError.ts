@@ -22,6 +22,19 @@
 import { Predicate, Schema } from "effect"
 
 /**
+ * How hard a call tried before it failed, on every error of a call that was sent.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const EffortFields = {
+  /** Attempts made, the first included. */
+  attempts: Schema.optional(Schema.Number),
+  /** Milliseconds from the first attempt to the failure, waits between attempts included. */
+  elapsedMs: Schema.optional(Schema.Number)
+}
+
+/**
  * What every error of an HTTP answer keeps.
  *
  * @since 0.1.0
@@ -42,7 +55,8 @@ export const HttpErrorFields = {
   /** How long the API asked to wait (`Retry-After`), in milliseconds. */
   retryAfterMs: Schema.optional(Schema.Number),
   /** The API's `X-Airplane-Retryable` verdict, when it gave one. */
-  retryable: Schema.optional(Schema.Boolean)
+  retryable: Schema.optional(Schema.Boolean),
+  ...EffortFields
 }
 
 const describe = (self: { status: number; method: string; path: string; error: string; code?: string | undefined }) =>
@@ -50,9 +64,25 @@ const describe = (self: { status: number; method: string; path: string; error: s
     self.code === undefined ? "" : ` (${self.code})`
   }`
 
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`
+
+// "after 5 attempts over 3.1 s", when the call said.
+const effort = (self: { readonly attempts?: number | undefined; readonly elapsedMs?: number | undefined }) =>
+  self.attempts === undefined
+    ? ""
+    : ` after ${self.attempts} attempt${self.attempts === 1 ? "" : "s"}${
+      self.elapsedMs === undefined || self.attempts === 1 ? "" : ` over ${seconds(self.elapsedMs)}`
+    }`
+
+const retryAfter = (self: { readonly retryAfterMs?: number | undefined }) =>
+  self.retryAfterMs === undefined
+    ? ""
+    : ` The API asked to wait ${seconds(self.retryAfterMs)} before another attempt (Retry-After).`
+
 /**
  * The request was refused before anything was sent: an empty id, a limit out of 0..50, a
- * `since` after `until`... `issues` names each field.
+ * `since` after `until`... `issues` names each field. With `operation: "configure"`, the
+ * client's own options were unusable (a host without a scheme, no API key...).
  *
  * @since 0.1.0
  * @category errors
@@ -68,7 +98,9 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@airplan
    * @since 0.1.0
    */
   override get message(): string {
-    return `Invalid ${this.operation} request, nothing was sent: ${this.issues.join("; ")}`
+    return this.operation === "configure"
+      ? `Invalid client options: ${this.issues.join("; ")}`
+      : `Invalid ${this.operation} request, nothing was sent: ${this.issues.join("; ")}`
   }
 }
 
@@ -176,8 +208,8 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@airplane-runs
    * @since 0.1.0
    */
   override get message(): string {
-    const wait = this.retryAfterMs === undefined ? "" : ` The API asked to wait ${this.retryAfterMs} ms.`
-    return `${describe(this)}. Rate limited, and retries ran out.${wait}`
+    return `${describe(this)}. Rate limited; gave up${effort(this)}.${retryAfter(this)} Send fewer requests, ` +
+      "or let calls wait longer (RetryPolicy maxRetryAfter, a longer deadline)."
   }
 }
 
@@ -198,8 +230,8 @@ export class ServerError extends Schema.TaggedError<ServerError>("@airplane-runs
     if (this.retryable === false) {
       return `${describe(this)}. The API failed and said not to retry (X-Airplane-Retryable: false).`
     }
-    if (this.status === 501) return `${describe(this)}. The API does not implement this; it is not retried.`
-    return `${describe(this)}. The API failed; retries (if any were allowed) ran out.`
+    if (this.status === 501) return `${describe(this)}. The API does not implement this; a 501 is not retried.`
+    return `${describe(this)}. The API failed; gave up${effort(this)}.${retryAfter(this)}`
   }
 }
 
@@ -215,14 +247,16 @@ export class TransportError extends Schema.TaggedError<TransportError>("@airplan
     method: Schema.String,
     path: Schema.String,
     /** What the platform said went wrong. */
-    reason: Schema.String
+    reason: Schema.String,
+    ...EffortFields
   }
 ) {
   /**
    * @since 0.1.0
    */
   override get message(): string {
-    return `${this.method} ${this.path} failed on the wire: ${this.reason}. Check the host (AIRPLANE_API_HOST) and the network.`
+    return `${this.method} ${this.path} failed on the wire${effort(this)}: ${this.reason}. ` +
+      "Check the host (AIRPLANE_API_HOST) and the network."
   }
 }
 
@@ -239,7 +273,8 @@ export class Timeout extends Schema.TaggedError<Timeout>("@airplane-runs/core/Ti
     method: Schema.String,
     path: Schema.String,
     scope: Schema.Literal("attempt", "deadline"),
-    timeoutMs: Schema.Number
+    timeoutMs: Schema.Number,
+    ...EffortFields
   }
 ) {
   /**
@@ -248,7 +283,7 @@ export class Timeout extends Schema.TaggedError<Timeout>("@airplane-runs/core/Ti
   override get message(): string {
     return `${this.method} ${this.path} timed out: the ${
       this.scope === "attempt" ? "attempt" : "call's deadline"
-    } of ${this.timeoutMs} ms passed.`
+    } of ${this.timeoutMs} ms passed${effort(this)}.`
   }
 }
 
@@ -267,7 +302,8 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>("@airpl
     status: Schema.Number,
     reason: Schema.String,
     schemaPath: Schema.optional(Schema.Array(Schema.String)),
-    requestId: Schema.optional(Schema.String)
+    requestId: Schema.optional(Schema.String),
+    ...EffortFields
   }
 ) {
   /**

@@ -207,13 +207,32 @@ describe("RetryPolicy.make", () => {
       assert.isTrue(capped.some((delay) => delay >= 1_000))
     }))
 
-  it.effect("waits as long as Retry-After asks, instead of the backoff", () =>
+  it.effect("waits as long as Retry-After asks, instead of the backoff, plus at most a tenth", () =>
     Effect.gen(function*() {
       const policy = RetryPolicy.make({ maxAttempts: 3, initialDelay: "1 millis", maxDelay: "1 millis" })
-      const { starts } = yield* drive(policy, always(rateLimited(5_000)))
-      assert.deepStrictEqual(starts, [0, 5_000, 10_000])
-      const fromDelays = yield* delays(policy, [rateLimited(5_000), serverError(503, { retryAfterMs: 1_500 })], 1)
-      assert.deepStrictEqual(fromDelays, [5_000, 1_500])
+      const { waits } = yield* drive(policy, always(rateLimited(5_000)))
+      assert.strictEqual(waits.length, 2)
+      for (const wait of waits) {
+        assert.isAtLeast(wait, 5_000)
+        assert.isAtMost(wait, 5_500)
+      }
+      const [first, second] = yield* delays(policy, [rateLimited(5_000), serverError(503, { retryAfterMs: 1_500 })], 1)
+      assert.isTrue(first >= 5_000 && first <= 5_500, `${first}`)
+      assert.isTrue(second >= 1_500 && second <= 1_650, `${second}`)
+      // At most a second on top, however long the ask.
+      const [long] = yield* delays(policy, [rateLimited(50_000)], 1)
+      assert.isTrue(long >= 50_000 && long <= 51_000, `${long}`)
+    }))
+
+  it.effect("a crowd told the same Retry-After does not come back in the same millisecond", () =>
+    Effect.gen(function*() {
+      const comebacks = new Set<number>()
+      for (let seed = 0; seed < 20; seed++) {
+        const [delay] = yield* delays(RetryPolicy.make(), [rateLimited(1_000)], seed)
+        assert.isTrue(delay >= 1_000 && delay <= 1_100, `${delay}`)
+        comebacks.add(delay)
+      }
+      assert.isAbove(comebacks.size, 10)
     }))
 
   it.effect("the second attempt waits for Retry-After and not a moment less", () =>
@@ -226,18 +245,26 @@ describe("RetryPolicy.make", () => {
       const fiber = yield* Effect.fork(Effect.retry(attempt, RetryPolicy.make({ maxAttempts: 2 })))
       yield* TestClock.adjust("1999 millis")
       assert.strictEqual(starts.length, 1)
-      yield* TestClock.adjust("1 millis")
+      yield* TestClock.adjust("201 millis")
       assert.strictEqual(starts.length, 2)
+      assert.isAtLeast(starts[1], 2_000)
       assert.isTrue(Exit.isFailure(yield* Fiber.await(fiber)))
     }))
 
-  it.effect("caps Retry-After at maxRetryAfter", () =>
+  it.effect("a Retry-After longer than maxRetryAfter ends the call at once, with the error that asked", () =>
     Effect.gen(function*() {
       const policy = RetryPolicy.make({ maxAttempts: 3, maxRetryAfter: "3 seconds" })
-      const { starts } = yield* drive(policy, always(rateLimited(120_000)))
-      assert.deepStrictEqual(starts, [0, 3_000, 6_000])
-      assert.deepStrictEqual(yield* delays(RetryPolicy.make(), [rateLimited(3_600_000)], 1), [60_000])
-      // A Retry-After of zero retries at once.
+      const error = rateLimited(120_000)
+      const { exit, starts } = yield* drive(policy, always(error))
+      // No retry before the server's time, and no waiting four minutes to learn it.
+      assert.deepStrictEqual(starts, [0])
+      assert.deepStrictEqual(exit, Exit.fail(error))
+      for (const asked of [rateLimited(3_600_000), serverError(503, { retryAfterMs: 61_000 })]) {
+        assert.deepStrictEqual((yield* drive(RetryPolicy.make(), always(asked))).starts, [0])
+      }
+      // The cap itself is waited out, and a Retry-After of zero retries at once.
+      const [atCap] = yield* delays(policy, [rateLimited(3_000)], 1)
+      assert.isTrue(atCap >= 3_000 && atCap <= 3_300, `${atCap}`)
       assert.deepStrictEqual(yield* delays(policy, [rateLimited(0)], 1), [0])
     }))
 

@@ -2,6 +2,7 @@ import { RunsServer } from "@airplane-runs/server"
 import { assert, layer } from "@effect/vitest"
 import { Effect, Either, Fiber, Schedule } from "effect"
 import * as Runs from "../src/Runs.js"
+import type * as RunsError from "../src/RunsError.js"
 import { reset, serverAndClient } from "./utils/pagination.js"
 
 const gets = (server: RunsServer.Service, id: string) =>
@@ -153,6 +154,34 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
         const run = yield* runs.awaitCompletion({ id }, { schedule: advancing(server, 400) })
         assert.strictEqual(run.status, "Succeeded")
         assert.deepStrictEqual(gets(server, id).slice(0, 3).map((e) => e.status), [503, 503, 200])
+      }))
+
+    it.effect("a deadline bounds the whole wait, not each poll, and no poll follows it", () =>
+      Effect.gen(function*() {
+        const server = yield* RunsServer.RunsServer
+        const runs = yield* Runs.Runs
+        yield* reset(server)
+        // The store's clock stands still: the run never finishes, and every poll is quick.
+        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const options = { schedule: Schedule.spaced("10 millis"), deadline: "150 millis" } as const
+        const waits: ReadonlyArray<Effect.Effect<unknown, RunsError.RunsError>> = [
+          runs.awaitCompletion({ id }, options),
+          runs.awaitOutputs({ id }, options)
+        ]
+        for (const wait of waits) {
+          const error = yield* Effect.flip(wait)
+          assert.strictEqual(error._tag, "Timeout")
+          if (error._tag !== "Timeout") return
+          assert.strictEqual(error.scope, "deadline")
+          assert.strictEqual(error.timeoutMs, 150)
+          // A poll cut by the deadline may still reach the log as its answer is written.
+          yield* Effect.sleep("30 millis")
+          const polls = gets(server, id).length
+          assert.isAbove(polls, 1, "it polled more than once within the deadline")
+          yield* Effect.sleep("60 millis")
+          assert.strictEqual(gets(server, id).length, polls, "no poll after the deadline")
+          yield* reset(server)
+        }
       }))
 
     it.effect("an unknown run fails the wait with NotFound at once; an empty id sends nothing", () =>

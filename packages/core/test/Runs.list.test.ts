@@ -147,6 +147,20 @@ layer(serverAndClient({ seed: { runs: 1_234, tasks: 5, seed: 7, until: seedUntil
         }
       }))
 
+    it.effect("limit 0 is the API's default page size: pages of 50, and the walk ends at the short one", () =>
+      Effect.gen(function*() {
+        const server = yield* RunsServer.RunsServer
+        const runs = yield* Runs.Runs
+        yield* reset(server)
+        const pages = yield* collect(runs.listPages({ limit: 0 }, { prefetch: 0 }))
+        // 1,234 runs: 24 full pages and one of 34. Read as pages of another size, the walk would
+        // stop early or never end.
+        assert.deepStrictEqual(pages.map((p) => p.runs.length), [...range(0, 23).map(() => 50), 34])
+        assert.deepStrictEqual(ids(pages.flatMap((p) => p.runs)), ids(storeRuns(server)))
+        assert.deepStrictEqual(requestedPages(server), range(0, 24))
+        assert.isTrue(listRequests(server).every((entry) => entry.query["limit"] === "0"))
+      }))
+
     it.effect("listPage reads one page, by number", () =>
       Effect.gen(function*() {
         const server = yield* RunsServer.RunsServer

@@ -6,6 +6,7 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import {
   Cause,
   Chunk,
+  Clock,
   ConfigProvider,
   Effect,
   Exit,
@@ -420,7 +421,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.strictEqual(error.method, "GET")
         assert.isUndefined(error.retryable)
         assert.isUndefined(error.requestId)
-        assert.include(error.message, "2000 ms")
+        assert.include(error.message, "wait 2 s before another attempt (Retry-After)")
       }))
 
     it.effect("429 with Retry-After as an HTTP date: retryAfterMs from the clock's now", () =>
@@ -531,16 +532,18 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         yield* slowAnswersLanded
       }))
 
-    it.effect("the deadline also cuts a wait between attempts", () =>
+    it.effect("a wait that would outlast the deadline ends the call at once, with the error that asked for it", () =>
       Effect.gen(function*() {
         const server = yield* fresh
         const runs = yield* Runs.Runs
-        // The policy would wait 30 s as asked; the deadline ends the call long before.
+        // The server asks for 30 s; the deadline leaves 10: no retry can be sent in time.
         server.faults.add({ route: "runs/get", kind: "status", status: 503, retryAfter: "30" })
-        const error = expectTag(yield* Effect.flip(runs.get({ id: "run_x" }, { deadline: "100 millis" })), "Timeout")
-        assert.strictEqual(error.scope, "deadline")
+        const fiber = yield* Effect.fork(Effect.flip(runs.get({ id: "run_x" }, { deadline: "10 seconds" })))
+        const error = expectTag(yield* Fiber.join(fiber), "ServerError")
+        assert.strictEqual(error.retryAfterMs, 30_000)
+        assert.strictEqual(error.attempts, 1)
         assert.strictEqual((yield* requests).length, 1)
-      }))
+      }).pipe(Effect.provide(TestContext.TestContext)))
 
     it.effect("a truncated JSON body: InvalidResponse, not retried", () =>
       Effect.gen(function*() {
@@ -737,14 +740,17 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         const id = seededRun(server, "Succeeded").id!
         server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "5", times: 1 })
         const fiber = yield* Effect.fork(runs.get({ id }, { retry: fastRetry, attemptTimeout: "1 minute" }))
-        // The TestClock starts at 0: the wait for Retry-After ends at 5000.
-        yield* waitFor("the Retry-After wait", Effect.map(TestClock.sleeps(), Chunk.some((at) => at === 5_000)))
-        yield* TestClock.adjust("4 seconds")
+        // The TestClock starts at 0: the wait for Retry-After ends at 5000, plus at most 500 of jitter.
+        yield* waitFor(
+          "the Retry-After wait",
+          Effect.map(TestClock.sleeps(), Chunk.some((at) => at >= 5_000 && at <= 5_500))
+        )
+        yield* TestClock.adjust("4999 millis")
         yield* realSleep(50)
         assert.strictEqual((yield* requests).length, 1)
         assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
 
-        yield* TestClock.adjust("1001 millis")
+        yield* TestClock.adjust("501 millis")
         const run = yield* Fiber.join(fiber)
         assert.strictEqual(run.id, id)
         assert.deepStrictEqual((yield* requests).map((entry) => entry.status), [429, 200])
@@ -764,8 +770,13 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
               Effect.provide(logger),
               Effect.fork
             )
-            yield* waitFor("the Retry-After wait", Effect.map(TestClock.sleeps(), Chunk.isNonEmpty))
-            yield* TestClock.adjust("3 seconds")
+            // This wait, not any other sleep of the TestClock: Retry-After 3 s plus at most 300 ms.
+            const start = yield* Clock.currentTimeMillis
+            yield* waitFor(
+              "the Retry-After wait",
+              Effect.map(TestClock.sleeps(), Chunk.some((at) => at >= start + 3_000 && at <= start + 3_300))
+            )
+            yield* TestClock.adjust("3300 millis")
             yield* Fiber.join(fiber)
           })
         yield* rideThroughA429((self) => self)
@@ -773,16 +784,18 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         yield* rideThroughA429(Logger.withMinimumLogLevel(LogLevel.Debug))
         const [logfmt, json] = lines
         assert.strictEqual(lines.length, 2)
-        assert.include(logfmt, "GET /v0/runs/get: attempt 1 failed with RateLimited 429; retrying in 3000 ms")
+        assert.match(logfmt, /GET \/v0\/runs\/get: attempt 1 failed with RateLimited 429; retrying in 3\d{3} ms/)
         assert.include(logfmt, "level=DEBUG")
         const entry = JSON.parse(json)
-        assert.deepStrictEqual(entry.annotations, {
+        const { "airplane.retry_in_ms": waited, ...annotations } = entry.annotations
+        assert.deepStrictEqual(annotations, {
           "airplane.http.method": "GET",
           "airplane.http.path": "/v0/runs/get",
           "airplane.attempt": 1,
-          "airplane.error": "RateLimited",
-          "airplane.retry_in_ms": 3000
+          "airplane.error": "RateLimited"
         })
+        assert.isAtLeast(waited, 3000)
+        assert.isAtMost(waited, 3300)
       }).pipe(Effect.provide(TestContext.TestContext)))
 
     it.effect("an interrupted call stops during its wait: no further attempt", () =>
@@ -791,7 +804,10 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         const runs = yield* Runs.Runs
         server.faults.add({ route: "runs/get", kind: "status", status: 503, retryAfter: "20" })
         const fiber = yield* Effect.fork(runs.get({ id: "run_x" }, { retry: fastRetry, attemptTimeout: "1 minute" }))
-        yield* waitFor("the backoff wait", Effect.map(TestClock.sleeps(), Chunk.some((at) => at === 20_000)))
+        yield* waitFor(
+          "the Retry-After wait",
+          Effect.map(TestClock.sleeps(), Chunk.some((at) => at >= 20_000 && at <= 21_000))
+        )
         const exit = yield* Fiber.interrupt(fiber)
         assert.isTrue(Exit.isInterrupted(exit))
         yield* TestClock.adjust("2 minutes")
@@ -875,6 +891,30 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         call: (runs) => runs.execute({ slug: "hello_world", envSlug: "" })
       },
       {
+        name: "get with an id ending in a newline",
+        operation: "get",
+        field: "id",
+        call: (runs) => runs.get({ id: "run20220111zlq2ig4\n" })
+      },
+      {
+        name: "getOutputs with an id in spaces",
+        operation: "getOutputs",
+        field: "id",
+        call: (runs) => runs.getOutputs({ id: " run20220111zlq2ig4 " })
+      },
+      {
+        name: "cancel with a NUL in the runID",
+        operation: "cancel",
+        field: "runID",
+        call: (runs) => runs.cancel({ runID: "run\u0000x" })
+      },
+      {
+        name: "a taskID with a tab",
+        operation: "list",
+        field: "taskID",
+        call: (runs) => runs.listPage({ taskID: "tsk\t1" })
+      },
+      {
         name: "awaitCompletion with an empty id",
         operation: "get",
         field: "id",
@@ -890,6 +930,8 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
           assert.strictEqual(error.operation, operation)
           assert.isTrue(error.issues.some((issue) => issue.includes(field)), error.issues.join(" | "))
           assert.include(error.message, "nothing was sent")
+          // One line, whatever the input held.
+          assert.notMatch(error.message, /[\r\n\0]/)
           assert.strictEqual((yield* requests).length, 0)
         }))
     }

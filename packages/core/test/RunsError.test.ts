@@ -38,11 +38,15 @@ const examples: ReadonlyArray<{ readonly error: RunsError.RunsError; readonly sa
   },
   {
     error: new RunsError.RateLimited({ ...http, status: 429, error: "slow down", retryAfterMs: 2000 }),
-    says: ["answered 429: slow down", "retries ran out", "asked to wait 2000 ms"]
+    says: ["answered 429: slow down", "Rate limited; gave up.", "asked to wait 2 s before another attempt"]
   },
   {
-    error: new RunsError.ServerError({ ...http, status: 503, error: "unavailable", retryable: true }),
-    says: ["answered 503: unavailable", "The API failed", "retries"]
+    error: new RunsError.RateLimited({ ...http, status: 429, error: "slow down", attempts: 5, elapsedMs: 3_140 }),
+    says: ["Rate limited; gave up after 5 attempts over 3.1 s.", "Send fewer requests"]
+  },
+  {
+    error: new RunsError.ServerError({ ...http, status: 503, error: "unavailable", retryable: true, attempts: 1 }),
+    says: ["answered 503: unavailable", "The API failed; gave up after 1 attempt."]
   },
   {
     error: new RunsError.ServerError({ ...http, status: 503, error: "down for maintenance", retryable: false }),
@@ -50,11 +54,21 @@ const examples: ReadonlyArray<{ readonly error: RunsError.RunsError; readonly sa
   },
   {
     error: new RunsError.ServerError({ ...http, status: 501, error: "not implemented" }),
-    says: ["answered 501: not implemented", "does not implement this; it is not retried"]
+    says: ["answered 501: not implemented", "does not implement this; a 501 is not retried"]
   },
   {
     error: new RunsError.TransportError({ method: "POST", path: "/v0/runs/cancel", reason: "socket hang up" }),
     says: ["POST /v0/runs/cancel failed on the wire: socket hang up", "Check the host (AIRPLANE_API_HOST)"]
+  },
+  {
+    error: new RunsError.TransportError({
+      method: "GET",
+      path: "/v0/runs/get",
+      reason: "connect ECONNREFUSED 127.0.0.1:9",
+      attempts: 5,
+      elapsedMs: 2_960
+    }),
+    says: ["GET /v0/runs/get failed on the wire after 5 attempts over 3 s: connect ECONNREFUSED 127.0.0.1:9"]
   },
   {
     error: new RunsError.Timeout({ method: "GET", path: "/v0/runs/list", scope: "attempt", timeoutMs: 100 }),

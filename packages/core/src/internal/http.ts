@@ -16,6 +16,7 @@ import {
   Redacted,
   Schedule,
   ScheduleDecision,
+  ScheduleInterval,
   ScheduleIntervals,
   Schema,
   Stream
@@ -41,6 +42,17 @@ export interface CallOptions {
   readonly attemptTimeout?: Duration.DurationInput | undefined
   readonly deadline?: Duration.DurationInput | undefined
   readonly idempotencyKey?: string | undefined
+  /**
+   * A deadline already running (an `awaitCompletion`'s, over its polls): the call ends by this
+   * time of the `Clock`, and `deadline` is ignored.
+   */
+  readonly deadlineAt?: Deadline | undefined
+}
+
+/** When a deadline passes, in `Clock` milliseconds, and how long it was, for its error. */
+export interface Deadline {
+  readonly at: number
+  readonly timeoutMs: number
 }
 
 /** A response schema's decoder, built once per schema by the caller (see {@link decoder}). */
@@ -57,6 +69,11 @@ export interface Call<A> {
   readonly decode: Decoder<A>
   /** An empty 2xx body decodes as this JSON (cancel documents no body). */
   readonly emptyBody?: unknown
+  /**
+   * What the schema cannot say of an answer that decoded: a 2xx that is not the answer asked
+   * for (another run's id). Answers the problem and the field, or `undefined`.
+   */
+  readonly check?: ((answer: A) => { readonly reason: string; readonly path: string } | undefined) | undefined
 }
 
 const requestIdHeaders = ["x-request-id", "x-airplane-request-id", "request-id"]
@@ -155,21 +172,37 @@ const describeCause = (cause: unknown): string | undefined => {
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127(\.\d{1,3}){3}$/.test(hostname)
 
-/** Checks the origin: https, or plain http only to a loopback host; no path, query or credentials. */
+const hasScheme = /^[a-z][a-z\d+.-]*:\/\//i
+
+/**
+ * Checks the origin: https, or plain http only to a loopback host; no credentials. Answers the
+ * origin, or the problem in words that show the fix. `localhost:4010` parses as a URL of
+ * scheme `localhost:`, so a missing `scheme://` is looked for first.
+ */
 export const checkOrigin = (host: string): string | { readonly issue: string } => {
-  let url: URL
-  try {
-    url = new URL(host)
-  } catch {
-    return { issue: `host: ${JSON.stringify(host)} is not a URL (e.g. https://api.airplane.dev)` }
+  if (!hasScheme.test(host)) {
+    const guess = URL.canParse(`http://${host}`) ? new URL(`http://${host}`) : undefined
+    const fix = guess === undefined
+      ? "e.g. https://api.airplane.dev"
+      : isLoopback(guess.hostname)
+      ? `write http://${guess.host} (plain http is allowed to a loopback host) or https://${guess.host}`
+      : `write https://${guess.host}`
+    const shown = guess === undefined || (guess.username === "" && guess.password === "") ? host : guess.host
+    return { issue: `host: ${JSON.stringify(shown)} has no scheme: ${fix}` }
   }
+  if (!URL.canParse(host)) return { issue: "host: is not a URL (e.g. https://api.airplane.dev)" }
+  const url = new URL(host)
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
     return {
-      issue:
-        `host: ${url.protocol}//${url.host} is refused: the API key is sent only over https, or plain http to a loopback host`
+      issue: url.protocol === "http:"
+        ? `host: http://${url.host} is plain http to another machine: the API key is sent only over https ` +
+          `(plain http only to a loopback host); write https://${url.host}`
+        : `host: ${url.protocol}//${url.host} is not an http(s) URL: write https://${url.host}`
     }
   }
-  if (url.username !== "" || url.password !== "") return { issue: "host: must not carry credentials" }
+  if (url.username !== "" || url.password !== "") {
+    return { issue: "host: must not carry credentials: send the API key as apiKey, nothing in the URL" }
+  }
   return url.origin
 }
 
@@ -177,37 +210,61 @@ export const checkOrigin = (host: string): string | { readonly issue: string } =
 export const checkHeaderValue = (name: string, value: string | undefined): string | undefined =>
   value !== undefined && /[\r\n\0]/.test(value) ? `${name}: must not contain CR, LF or NUL` : undefined
 
-// Each retry is logged at Debug (invisible under the default Info level): why the attempt
-// failed and how long the policy waits, annotated so a logger can filter or index them.
-const logRetries = (policy: RetryPolicy, method: string, path: string): RetryPolicy => {
-  let attempt = 0
-  let failure: RunsError.RunsError | undefined
-  return policy.pipe(
-    Schedule.tapInput((error: RunsError.RunsError) =>
-      Effect.sync(() => {
-        attempt++
-        failure = error
-      })
-    ),
-    Schedule.onDecision((_, decision) => {
-      const error = failure
-      if (ScheduleDecision.isDone(decision) || error === undefined) return Effect.void
-      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const waitMs = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
-        const status = "status" in error ? ` ${error.status}` : ""
-        return Effect.logDebug(
-          `${method} ${path}: attempt ${attempt} failed with ${error._tag}${status}; retrying in ${waitMs} ms`
-        ).pipe(Effect.annotateLogs({
-          "airplane.http.method": method,
-          "airplane.http.path": path,
-          "airplane.attempt": attempt,
-          "airplane.error": error._tag,
-          "airplane.retry_in_ms": waitMs
-        }))
-      })
-    })
-  )
+/** What one call has done so far: its attempts, and when it began (`Clock` milliseconds). */
+interface Progress {
+  attempts: number
+  startedAt: number
+  /** Why the last attempt failed. */
+  failure: RunsError.RunsError | undefined
 }
+
+/** How long the API asked to wait before another attempt, when it did. */
+export const retryAfterOf = (error: RunsError.RunsError): number | undefined =>
+  "retryAfterMs" in error ? error.retryAfterMs : undefined
+
+/**
+ * The rules above any policy: no retry is sent before the server's `Retry-After`, and none is
+ * planned past the deadline. A wait that would end after the deadline ends the call now, with
+ * the failure that asked for it (a `RateLimited` with its `retryAfterMs`), not a `Timeout`
+ * after waiting in vain.
+ */
+const obeyServer = (policy: RetryPolicy, progress: Progress, deadline: Deadline | undefined): RetryPolicy =>
+  Schedule.makeWithState(
+    policy.initial,
+    (now, error: RunsError.RunsError, state) =>
+      Effect.map(policy.step(now, error, state), ([next, out, decision]) => {
+        if (ScheduleDecision.isDone(decision)) return [next, out, decision] as const
+        const planned = ScheduleIntervals.start(decision.intervals)
+        const start = Math.max(planned, now + (retryAfterOf(error) ?? 0))
+        if (deadline !== undefined && start >= deadline.at) return [next, out, ScheduleDecision.done] as const
+        return [
+          next,
+          out,
+          start === planned ? decision : ScheduleDecision.continueWith(ScheduleInterval.after(start))
+        ] as const
+      })
+  ).pipe(Schedule.tapInput((error: RunsError.RunsError) => Effect.sync(() => progress.failure = error)))
+
+// Each retry is logged at Debug (invisible under the default Info level): why the attempt
+// failed and how long the call waits, annotated so a logger can filter or index them.
+const logRetries = (policy: RetryPolicy, progress: Progress, method: string, path: string): RetryPolicy =>
+  Schedule.onDecision(policy, (_, decision) => {
+    const error = progress.failure
+    if (ScheduleDecision.isDone(decision) || error === undefined) return Effect.void
+    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const waitMs = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+      const status = "status" in error ? ` ${error.status}` : ""
+      return Effect.logDebug(
+        `${method} ${path}: attempt ${progress.attempts} failed with ${error._tag}${status}; retrying in ${waitMs} ms`
+      ).pipe(Effect.annotateLogs({
+        "airplane.http.method": method,
+        "airplane.http.path": path,
+        "airplane.attempt": progress.attempts,
+        "airplane.error": error._tag,
+        "airplane.retry_in_ms": waitMs
+      }))
+    })
+  })
 
 /**
  * Reads a body as text, up to `maxBytes`: `undefined` past it. A body of a declared length
@@ -241,35 +298,73 @@ const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: num
   )
 }
 
+/** The error with some fields changed: errors are immutable, so it is a new one of its class. */
+const rebuild = <E extends RunsError.RunsError>(error: E, changes: Readonly<Record<string, unknown>>): E => {
+  const fields: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(error)) if (name !== "_tag") fields[name] = value
+  return new (error.constructor as new(fields: Record<string, unknown>) => E)({ ...fields, ...changes })
+}
+
 /**
  * An answer may quote the key back (in its error text, a request id, a body that is not
- * JSON): whatever an error took from the answer is cleared of it, so no error holds the key.
+ * JSON, a schema path): whatever an error took from the answer is cleared of it, so no error
+ * holds the key.
  */
 const withoutKey = (key: string) => <E extends RunsError.RunsError>(error: E): E => {
   const clear = (text: string) => text.split(key).join("<redacted>")
-  let found = false
-  const fields: Record<string, unknown> = {}
+  const changes: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(error)) {
-    if (name === "_tag") continue
     if (typeof value === "string" && value.includes(key)) {
-      found = true
-      fields[name] = clear(value)
+      changes[name] = clear(value)
     } else if (Array.isArray(value) && value.some((item) => typeof item === "string" && item.includes(key))) {
-      found = true
-      fields[name] = value.map((item) => (typeof item === "string" ? clear(item) : item))
-    } else {
-      fields[name] = value
+      changes[name] = value.map((item) => (typeof item === "string" ? clear(item) : item))
     }
   }
-  return found ? new (error.constructor as new(fields: Record<string, unknown>) => E)(fields) : error
+  return Object.keys(changes).length === 0 ? error : rebuild(error, changes)
 }
 
 const redactKey = (names: ReadonlyArray<string | RegExp>) =>
   names.includes(apiKeyHeaderName) ? names : [...names, apiKeyHeaderName]
 
 /**
- * Runs one call with its retries. The key is redacted from the platform's spans and logs,
- * and fetch is told not to follow redirects, so the key never reaches another origin.
+ * The answer with every header value that holds the key cleared of it. The platform's
+ * `http.client` span lists the answer's headers, redacted by name only: a server or proxy that
+ * echoes the key under another name (`x-debug`) would put it in the span.
+ */
+const scrubHeaders = (response: HttpClientResponse.HttpClientResponse, key: string) => {
+  let scrubbed: Record<string, string> | undefined
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value.includes(key)) (scrubbed ??= { ...response.headers })[name] = value.split(key).join("<redacted>")
+  }
+  if (scrubbed === undefined) return response
+  const headers = Headers.fromInput(scrubbed)
+  return new Proxy(response, {
+    get: (target, property) => {
+      if (property === "headers") return headers
+      const value = Reflect.get(target, property, target)
+      return typeof value === "function" ? value.bind(target) : value
+    }
+  })
+}
+
+/**
+ * The client the calls go through: the caller's, under a layer that clears the key from the
+ * answers' headers before the platform's span records them. The span is the platform's own
+ * (made around this layer, with trace propagation); the caller's client runs untraced inside
+ * it, so there is one `http.client` span per attempt, not two.
+ */
+export const guardKey = (client: HttpClient.HttpClient, apiKey: Redacted.Redacted<string>): HttpClient.HttpClient => {
+  const key = Redacted.value(apiKey)
+  const untraced = Effect.locally(HttpClient.currentTracerDisabledWhen, () => true)
+  return HttpClient.make((request) =>
+    Effect.map(untraced(client.execute(request)), (response) => scrubHeaders(response, key))
+  )
+}
+
+/**
+ * Runs one call with its retries, over a client made by {@link guardKey}. The key is redacted
+ * from the platform's spans and logs, and fetch is told not to follow redirects, so the key
+ * never reaches another origin.
  */
 export const execute = <A>(
   client: HttpClient.HttpClient,
@@ -297,80 +392,121 @@ export const execute = <A>(
     ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams })
   })
   if (method === "POST") request = HttpClientRequest.bodyUnsafeJson(request, call.body ?? {})
-  const decode = call.decode
+  const { check, decode } = call
+  const key = Redacted.value(settings.apiKey)
 
-  const attempt = client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(readText(response, settings.maxResponseBytes), (text) => ({ response, text }))
-    ),
-    Effect.mapError((error) =>
-      new RunsError.TransportError({
-        method,
-        path,
-        reason: error.reason === "InvalidUrl"
-          ? `invalid URL ${settings.origin}${path}`
-          : describeCause(error.cause) ?? error.message
-      })
-    ),
-    Effect.timeoutFail({
-      duration: attemptTimeout,
-      onTimeout: () =>
-        new RunsError.Timeout({ method, path, scope: "attempt", timeoutMs: Duration.toMillis(attemptTimeout) })
-    }),
-    Effect.flatMap(({ response, text }) => {
-      if (text === undefined) {
+  const answer = (response: HttpClientResponse.HttpClientResponse, text: string) => {
+    const requestId = requestIdOf(response.headers)
+    if (response.status < 200 || response.status >= 300) {
+      return Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now) => Effect.fail(httpError(method, path, response, text, now))
+      )
+    }
+    let json: unknown
+    if (text.trim() === "" && call.emptyBody !== undefined) {
+      json = call.emptyBody
+    } else {
+      try {
+        json = JSON.parse(text)
+      } catch (error) {
+        const contentType = response.headers["content-type"] ?? "no content type"
         return Effect.fail(
           new RunsError.InvalidResponse({
             method,
             path,
             status: response.status,
-            requestId: requestIdOf(response.headers),
-            reason: `the body is larger than the cap of ${settings.maxResponseBytes} bytes (maxResponseBytes)`
+            requestId,
+            reason: text === ""
+              ? "an empty body where JSON was expected"
+              : `not JSON (${contentType}, ${text.length} characters): ${(error as Error).message}`
           })
         )
       }
-      if (response.status < 200 || response.status >= 300) {
-        return Effect.flatMap(
-          Clock.currentTimeMillis,
-          (now) => Effect.fail(httpError(method, path, response, text, now))
+    }
+    return Either.flatMap(
+      Either.mapLeft(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error)),
+      (decoded) => {
+        const problem = check?.(decoded)
+        return problem === undefined ? Either.right(decoded) : Either.left(
+          new RunsError.InvalidResponse({
+            method,
+            path,
+            status: response.status,
+            requestId,
+            reason: problem.reason,
+            schemaPath: [problem.path]
+          })
         )
       }
-      const requestId = requestIdOf(response.headers)
-      let json: unknown
-      if (text.trim() === "" && call.emptyBody !== undefined) {
-        json = call.emptyBody
-      } else {
-        try {
-          json = JSON.parse(text)
-        } catch (error) {
-          const contentType = response.headers["content-type"] ?? "no content type"
-          return Effect.fail(
+    )
+  }
+
+  return Effect.suspend(() => {
+    const progress: Progress = { attempts: 0, startedAt: 0, failure: undefined }
+    const attempt = Effect.suspend(() => {
+      progress.attempts++
+      return client.execute(request)
+    }).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(readText(response, settings.maxResponseBytes), (text) => ({ response, text }))
+      ),
+      Effect.mapError((error) =>
+        new RunsError.TransportError({
+          method,
+          path,
+          reason: error.reason === "InvalidUrl"
+            ? `invalid URL ${settings.origin}${path}`
+            : describeCause(error.cause) ?? error.message
+        })
+      ),
+      Effect.timeoutFail({
+        duration: attemptTimeout,
+        onTimeout: () =>
+          new RunsError.Timeout({ method, path, scope: "attempt", timeoutMs: Duration.toMillis(attemptTimeout) })
+      }),
+      Effect.flatMap(({ response, text }) =>
+        text === undefined
+          ? Effect.fail(
             new RunsError.InvalidResponse({
               method,
               path,
               status: response.status,
-              requestId,
-              reason: text === ""
-                ? "an empty body where JSON was expected"
-                : `not JSON (${contentType}, ${text.length} characters): ${(error as Error).message}`
+              requestId: requestIdOf(response.headers),
+              reason: `the body is larger than the cap of ${settings.maxResponseBytes} bytes (maxResponseBytes)`
             })
           )
-        }
-      }
-      return Either.mapLeft(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error))
-    }),
-    Effect.mapError(withoutKey(Redacted.value(settings.apiKey)))
-  )
-
-  const retried = Effect.suspend(() =>
-    Effect.retry(attempt, logRetries(options?.retry ?? settings.retry, method, path))
-  )
-  const bounded = deadlineInput === undefined ? retried : Effect.timeoutFail(retried, {
-    duration: deadlineInput,
-    onTimeout: () =>
-      new RunsError.Timeout({ method, path, scope: "deadline", timeoutMs: Duration.toMillis(deadlineInput) })
-  })
-  return bounded.pipe(
+          : answer(response, text)
+      ),
+      Effect.mapError(withoutKey(key))
+    )
+    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      progress.startedAt = now
+      const deadline: Deadline | undefined = options?.deadlineAt ?? (deadlineInput === undefined
+        ? undefined
+        : { at: now + Duration.toMillis(deadlineInput), timeoutMs: Duration.toMillis(deadlineInput) })
+      const policy = logRetries(
+        obeyServer(options?.retry ?? settings.retry, progress, deadline),
+        progress,
+        method,
+        path
+      )
+      const retried = Effect.retry(attempt, policy)
+      const bounded = deadline === undefined ? retried : Effect.timeoutFail(retried, {
+        duration: Math.max(0, deadline.at - now),
+        onTimeout: () => new RunsError.Timeout({ method, path, scope: "deadline", timeoutMs: deadline.timeoutMs })
+      })
+      // The error that ends the call says how hard the call tried.
+      return Effect.catchAll(
+        bounded,
+        (error) =>
+          Effect.flatMap(
+            Clock.currentTimeMillis,
+            (end) => Effect.fail(rebuild(error, { attempts: progress.attempts, elapsedMs: end - progress.startedAt }))
+          )
+      )
+    })
+  }).pipe(
     Effect.locallyWith(Headers.currentRedactedNames, redactKey),
     Effect.provideServiceEffect(
       FetchHttpClient.RequestInit,
