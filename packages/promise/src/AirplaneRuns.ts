@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
-import { FetchHttpClient } from "@effect/platform"
 // undici.request on Node, the global fetch elsewhere: see the package's `imports`.
 import * as defaultHttpClient from "#defaultHttpClient"
 import {
@@ -28,6 +27,7 @@ import {
   fromRunsError,
   InvalidRequestError
 } from "./AirplaneRunsError.js"
+import * as FetchHttpClient from "./internal/fetchHttpClient.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 
 /**
@@ -44,17 +44,23 @@ export interface ClientOptions {
    */
   readonly apiKey?: string | undefined
   /**
-   * The API's origin. Default `process.env.AIRPLANE_API_HOST`, else `https://api.airplane.dev`.
+   * The API's origin, with its scheme. Default `process.env.AIRPLANE_API_HOST`, else
+   * `https://api.airplane.dev`. An environment variable set to the empty string counts as unset.
    *
    * @since 0.1.0
    */
   readonly baseUrl?: string | undefined
   /**
-   * The environment, by slug or id. Default `AIRPLANE_ENV_SLUG` / `AIRPLANE_ENV_ID`.
+   * The environment, by slug. Default `process.env.AIRPLANE_ENV_SLUG`.
    *
    * @since 0.1.0
    */
   readonly envSlug?: string | undefined
+  /**
+   * The environment, by id. Default `process.env.AIRPLANE_ENV_ID`.
+   *
+   * @since 0.1.0
+   */
   readonly envId?: string | undefined
   /**
    * Retries after the first attempt. Default 4.
@@ -95,7 +101,8 @@ export interface ClientOptions {
   readonly maxResponseBytes?: number | undefined
   /**
    * The `fetch` to send requests with. Default: on Node, `undici.request` (no `fetch` at all,
-   * for a fraction of its CPU per call); elsewhere the global `fetch`.
+   * for a fraction of its CPU per call); elsewhere the global `fetch`. Either way an answer in
+   * gzip, deflate or br is decoded, and one in any other coding fails with `TransportError`.
    *
    * @since 0.1.0
    */
@@ -122,7 +129,9 @@ export interface RequestOptions {
    */
   readonly timeoutMs?: number | undefined
   /**
-   * The whole call, retries included.
+   * The whole call, retries and the waits between them included; past it the call fails with
+   * `TimeoutError`. For `awaitCompletion` and `awaitOutputs` it is the whole wait: every poll
+   * and every pause between polls, not each poll.
    *
    * @since 0.1.0
    */
@@ -198,10 +207,34 @@ export interface AwaitOptions extends RequestOptions {
 
 type Runtime = ManagedRuntime.ManagedRuntime<Runs.Runs, RunsError.InvalidRequest>
 
-const env = (name: string): string | undefined => {
-  const value = typeof process === "undefined" ? undefined : process.env[name]
-  return value === "" ? undefined : value
+/**
+ * Core's option names, as the facade's caller wrote them: core names each problem with its
+ * option (`host: ... has no scheme`), and the caller must read the name they wrote (`baseUrl`),
+ * or the variable the value came from (`AIRPLANE_API_HOST`, as `Runs.config` reads it).
+ */
+const optionNames: Readonly<Record<string, { readonly option: string; readonly variable?: string }>> = {
+  apiKey: { option: "apiKey", variable: "AIRPLANE_API_KEY" },
+  host: { option: "baseUrl", variable: "AIRPLANE_API_HOST" },
+  envSlug: { option: "envSlug", variable: "AIRPLANE_ENV_SLUG" },
+  envId: { option: "envId", variable: "AIRPLANE_ENV_ID" },
+  attemptTimeout: { option: "timeoutMs" },
+  deadline: { option: "deadlineMs" },
+  retry: { option: "retry" }
 }
+
+/** Core's issue (`"<option>: <problem>"`), its option named as the caller wrote it. */
+const relabel = (issue: string, fromEnvironment: ReadonlySet<string>): string => {
+  const name = issue.slice(0, Math.max(0, issue.indexOf(":")))
+  if (!Object.hasOwn(optionNames, name)) return issue
+  const { option, variable } = optionNames[name]!
+  return `${fromEnvironment.has(name) && variable !== undefined ? variable : option}${issue.slice(name.length)}`
+}
+
+/** What the constructor throws for options core refused: in the caller's names, not core's words. */
+const optionsError = (error: RunsError.InvalidRequest, fromEnvironment: ReadonlySet<string>): InvalidRequestError =>
+  new InvalidRequestError(
+    `Unusable client options: ${error.issues.map((issue) => relabel(issue, fromEnvironment)).join("; ")}`
+  )
 
 // A function, so the compiler does not assume an earlier check still holds after an await.
 const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
@@ -331,7 +364,7 @@ export class RunsResource {
   }
 
   /**
-   * Polls a run until it has finished, and answers it.
+   * Polls a run until it has finished, and answers it. `deadlineMs` bounds the whole wait.
    *
    * @since 0.1.0
    */
@@ -340,7 +373,7 @@ export class RunsResource {
   }
 
   /**
-   * Waits for a run to finish, then reads its outputs.
+   * Waits for a run to finish, then reads its outputs. `deadlineMs` bounds the whole of it.
    *
    * @since 0.1.0
    */
@@ -386,26 +419,32 @@ export class AirplaneRuns {
   private readonly inFlight = new Set<() => void>()
 
   constructor(options: ClientOptions = {}) {
-    const apiKey = options.apiKey ?? env("AIRPLANE_API_KEY")
+    // Options win over the environment; a variable set but empty counts as unset.
+    const environment = Effect.runSync(Runs.config)
+    const apiKey = options.apiKey ?? environment.apiKey
     if (apiKey === undefined || apiKey === "") {
       throw new InvalidRequestError(
         "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
       )
     }
+    // Core's names of the options whose value came from the environment.
+    const fromEnvironment = new Set<string>()
+    if (options.apiKey === undefined) fromEnvironment.add("apiKey")
+    if (options.baseUrl === undefined && environment.host !== undefined) fromEnvironment.add("host")
+    if (options.envSlug === undefined && environment.envSlug !== undefined) fromEnvironment.add("envSlug")
+    if (options.envId === undefined && environment.envId !== undefined) fromEnvironment.add("envId")
     this.retryOptions = {
       maxAttempts: options.maxRetries === undefined ? undefined : options.maxRetries + 1,
       initialDelay: options.retry?.initialDelayMs,
       maxDelay: options.retry?.maxDelayMs,
       maxRetryAfter: options.retry?.maxRetryAfterMs
     }
-    const http = options.fetch === undefined
-      ? defaultHttpClient.layer
-      : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.fetch)))
+    const http = options.fetch === undefined ? defaultHttpClient.layer : FetchHttpClient.layer(options.fetch)
     const layer = Runs.layer({
       apiKey,
-      host: options.baseUrl ?? env("AIRPLANE_API_HOST"),
-      envSlug: options.envSlug ?? env("AIRPLANE_ENV_SLUG"),
-      envId: options.envId ?? env("AIRPLANE_ENV_ID"),
+      host: options.baseUrl ?? environment.host,
+      envSlug: options.envSlug ?? environment.envSlug,
+      envId: options.envId ?? environment.envId,
       retry: this.retryOptions,
       attemptTimeout: options.timeoutMs,
       prefetch: options.prefetch,
@@ -417,7 +456,7 @@ export class AirplaneRuns {
     if (Exit.isFailure(built)) {
       void this.runtime.dispose()
       const failure = Cause.failureOption(built.cause)
-      throw Option.isSome(failure) ? fromRunsError(failure.value) : Cause.squash(built.cause)
+      throw Option.isSome(failure) ? optionsError(failure.value, fromEnvironment) : Cause.squash(built.cause)
     }
     this.runs = new RunsResource(this)
   }

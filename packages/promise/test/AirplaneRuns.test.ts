@@ -8,6 +8,7 @@ import {
 } from "@airplane-runs/promise"
 import type { RunsServer } from "@airplane-runs/server"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { withEnv } from "./utils/env.js"
 import {
   allRunIds,
   apiRequests,
@@ -16,6 +17,7 @@ import {
   rejection,
   seededRun,
   sleep,
+  startFrozenServer,
   startServer,
   waitFor
 } from "./utils/server.js"
@@ -24,33 +26,23 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 let server: RunsServer.RunningServer
 let client: AirplaneRuns
+// Where seeded runs have not finished: to cancel one, or read the outputs of one.
+let frozen: RunsServer.RunningServer
+let frozenClient: AirplaneRuns
 
 beforeAll(async () => {
   server = await startServer({ seed: { runs: 300 } })
   client = clientOf(server)
+  frozen = await startFrozenServer({ seed: { runs: 300 } })
+  frozenClient = clientOf(frozen)
 })
 
 afterAll(async () => {
   await client?.close()
   await server?.stop()
+  await frozenClient?.close()
+  await frozen?.stop()
 })
-
-/** Runs `f` with these environment variables set (or unset, for `undefined`), then restores them. */
-const withEnv = async <A>(vars: Record<string, string | undefined>, f: () => A | Promise<A>): Promise<A> => {
-  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]))
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
-  }
-  apply(vars)
-  try {
-    return await f()
-  } finally {
-    apply(saved)
-  }
-}
 
 const taskOf = (run: Run) => server.store.tasks.find((task) => task.id === run.taskID)!
 
@@ -82,8 +74,8 @@ describe("runs over HTTP", () => {
   it("getOutputs answers a finished run's outputs, and null for one that has not finished", async () => {
     const done = seededRun(server, "Succeeded")
     expect(await client.runs.getOutputs({ id: done.id! })).toEqual(server.store.outputs(done.id!))
-    const queued = seededRun(server, "Queued", "NotStarted")
-    expect(await client.runs.getOutputs({ id: queued.id! })).toBeNull()
+    const queued = seededRun(frozen, "Queued", "NotStarted")
+    expect(await frozenClient.runs.getOutputs({ id: queued.id! })).toBeNull()
   })
 
   it("execute starts a run by slug, and awaitCompletion and awaitOutputs wait for it", async () => {
@@ -119,11 +111,11 @@ describe("runs over HTTP", () => {
   })
 
   it("cancel cancels a run that has not finished, sending runID", async () => {
-    fresh(server)
-    const active = seededRun(server, "Active")
-    await expect(client.runs.cancel({ runID: active.id! })).resolves.toBeUndefined()
-    expect((await client.runs.get({ id: active.id! })).status).toBe("Cancelled")
-    const [request] = apiRequests(server, "/v0/runs/cancel")
+    fresh(frozen)
+    const active = seededRun(frozen, "Active")
+    await expect(frozenClient.runs.cancel({ runID: active.id! })).resolves.toBeUndefined()
+    expect((await frozenClient.runs.get({ id: active.id! })).status).toBe("Cancelled")
+    const [request] = apiRequests(frozen, "/v0/runs/cancel")
     expect(request).toMatchObject({ method: "POST", status: 200 })
     expect(JSON.parse(request!.body!)).toEqual({ runID: active.id })
   })
@@ -162,7 +154,7 @@ describe("construction", () => {
       error = e
     }
     expect(error).toBeInstanceOf(InvalidRequestError)
-    expect((error as Error).message).toMatch(/http:\/\/example\.com is refused/)
+    expect((error as Error).message).toMatch(/baseUrl: http:\/\/example\.com is plain http/)
     expect(() => new AirplaneRuns({ apiKey: server.apiKey, baseUrl: server.url, envSlug: "prod\r\nX-Evil: 1" }))
       .toThrow(InvalidRequestError)
     expect(() => new AirplaneRuns({ apiKey: server.apiKey, baseUrl: "not a url" })).toThrow(InvalidRequestError)
@@ -240,11 +232,12 @@ describe("retries", () => {
   })
 
   it("sends the caller's idempotencyKey on cancel and execute, the same on every attempt", async () => {
+    fresh(frozen)
     fresh(server)
-    const active = seededRun(server, "Active")
-    server.faults.add({ route: "runs/cancel", kind: "status", status: 503, times: 1 })
-    await client.runs.cancel({ runID: active.id! }, { idempotencyKey: "cancel-key-1" })
-    const cancels = apiRequests(server, "/v0/runs/cancel")
+    const active = seededRun(frozen, "Active")
+    frozen.faults.add({ route: "runs/cancel", kind: "status", status: 503, times: 1 })
+    await frozenClient.runs.cancel({ runID: active.id! }, { idempotencyKey: "cancel-key-1" })
+    const cancels = apiRequests(frozen, "/v0/runs/cancel")
     expect(cancels.map((entry) => entry.status)).toEqual([503, 200])
     expect(cancels.map((entry) => entry.headers["idempotency-key"])).toEqual(["cancel-key-1", "cancel-key-1"])
 

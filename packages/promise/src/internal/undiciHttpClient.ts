@@ -8,6 +8,14 @@
  * has no redirect support without an interceptor), an interrupted call aborts the request
  * (`HttpClient.make` hands us the signal), body read failures are `ResponseError`s, and the
  * timeouts are the core's (undici's own are off, so a long `timeoutMs` is not cut short).
+ *
+ * Like `fetch`, it asks for gzip, deflate and br and decodes them (see `contentCoding.ts`), as
+ * a stream: the core counts the decoded bytes against `maxResponseBytes` and stops reading at
+ * the first byte over, and node:zlib inflates no faster than it is read, so a small gzip bomb
+ * is never inflated in full. It does not use undici's own `interceptors.decompress` (7.x): that
+ * one prints an ExperimentalWarning on the user's process, passes an unknown coding through
+ * as is (the bytes would be read as text), skips error answers by default, and takes the
+ * legacy `compress` (LZW) for deflate.
  */
 import {
   Cookies,
@@ -19,7 +27,10 @@ import {
 } from "@effect/platform"
 import type { HttpBody, HttpClientRequest, UrlParams } from "@effect/platform"
 import { Effect, Inspectable, Layer, Option, Stream } from "effect"
+import { pipeline, type Readable } from "node:stream"
+import * as zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
+import * as ContentCoding from "./contentCoding.js"
 
 type UndiciBody = Exclude<Dispatcher.RequestOptions["body"], undefined>
 
@@ -50,7 +61,9 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
             origin: url.origin,
             path: url.pathname + url.search,
             method: request.method as Dispatcher.HttpMethod,
-            headers: request.headers,
+            headers: request.headers["accept-encoding"] === undefined
+              ? { ...request.headers, "accept-encoding": ContentCoding.acceptEncoding }
+              : request.headers,
             body,
             signal,
             // The core bounds each attempt, headers and body; undici's defaults (300 s) would
@@ -59,8 +72,60 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
             bodyTimeout: 0
           }),
         catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
-      }).pipe(Effect.map((response) => new UndiciResponse(request, response) as HttpClientResponse.HttpClientResponse)))
+      }).pipe(Effect.flatMap((source) => {
+        const header = headerValue(source.headers["content-encoding"])
+        const coding = ContentCoding.hasBody(source.statusCode) ? ContentCoding.parse(header) : { codings: [] }
+        const response = new UndiciResponse(request, source, "codings" in coding ? coding.codings : [])
+        if ("codings" in coding) return Effect.succeed<HttpClientResponse.HttpClientResponse>(response)
+        // Nobody will read this body: free the connection now.
+        source.body.destroy()
+        return Effect.fail(ContentCoding.refusal(response, coding.refused))
+      })))
   )
+
+// A header sent twice reaches us as an array; RFC 9110 §5.3 lets it be joined with commas.
+const headerValue = (value: string | ReadonlyArray<string> | undefined): string | undefined =>
+  typeof value === "string" || value === undefined ? value : value.join(", ")
+
+// As lenient as `fetch` (and curl) with an answer whose last block is not flushed.
+const decoder = (coding: ContentCoding.Coding) => {
+  switch (coding) {
+    case "gzip":
+      return zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    case "deflate":
+      return zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    case "br":
+      return zlib.createBrotliDecompress({
+        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+      })
+  }
+}
+
+/** The body with its codings undone, the last applied first; destroying it destroys the source. */
+const decoded = (body: Readable, codings: ReadonlyArray<ContentCoding.Coding>): Readable =>
+  (pipeline as (...streams: ReadonlyArray<unknown>) => Readable)(
+    body,
+    ...[...codings].reverse().map(decoder),
+    // A failure reaches the reader through its read; the callback keeps it from being unhandled.
+    ignoreError
+  )
+
+const readAll = async (body: AsyncIterable<Uint8Array>): Promise<ArrayBuffer> => {
+  const chunks: Array<Uint8Array> = []
+  let length = 0
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    length += chunk.length
+  }
+  const all = new Uint8Array(length)
+  let at = 0
+  for (const chunk of chunks) {
+    all.set(chunk, at)
+    at += chunk.length
+  }
+  return all.buffer
+}
 
 /**
  * The client over an `Agent` of its own, destroyed (its sockets closed) with the layer.
@@ -86,22 +151,34 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
   private cachedHeaders: Headers.Headers | undefined
+  private decodedBody: Readable | undefined
   private textRead: Promise<string> | undefined
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
-    private readonly source: Dispatcher.ResponseData
+    private readonly source: Dispatcher.ResponseData,
+    /** The codings to undo; none for an answer as sent. */
+    private readonly codings: ReadonlyArray<ContentCoding.Coding>
   ) {
     super()
     source.body.on("error", ignoreError)
+  }
+
+  /** The body as the caller reads it: decoded, the decoders made at the first read. */
+  private get body(): Readable {
+    return this.codings.length === 0 ? this.source.body : this.decodedBody ??= decoded(this.source.body, this.codings)
   }
 
   get status(): number {
     return this.source.statusCode
   }
 
+  // A decoded body is no longer the one `Content-Encoding` and `Content-Length` describe: the
+  // core would otherwise trust the compressed length and read the decoded body whole.
   get headers(): Headers.Headers {
-    return this.cachedHeaders ??= Headers.fromInput(this.source.headers)
+    return this.cachedHeaders ??= this.codings.length === 0
+      ? Headers.fromInput(this.source.headers)
+      : Headers.remove(Headers.fromInput(this.source.headers), ["content-encoding", "content-length"])
   }
 
   get cookies(): Cookies.Cookies {
@@ -123,7 +200,11 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   // The body can be read once; every reader of the text shares that one read.
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.read(() => this.textRead ??= this.source.body.text())
+    return this.read(() =>
+      this.textRead ??= this.codings.length === 0
+        ? this.source.body.text()
+        : readAll(this.body).then((bytes) => new TextDecoder().decode(bytes))
+    )
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -143,15 +224,25 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.read(() => this.source.body.arrayBuffer())
+    return this.read(() =>
+      this.codings.length === 0
+        ? this.source.body.arrayBuffer()
+        : readAll(this.body)
+    )
   }
 
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.read(() => this.source.body.formData() as Promise<FormData>)
+    return this.read(() =>
+      this.codings.length === 0
+        ? this.source.body.formData() as Promise<FormData>
+        : readAll(this.body).then((bytes) =>
+          new Response(bytes, { headers: { "content-type": this.headers["content-type"] ?? "" } }).formData()
+        )
+    )
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return Stream.fromAsyncIterable(this.source.body, (cause) => this.decodeError(cause))
+    return Stream.fromAsyncIterable(this.body, (cause) => this.decodeError(cause))
   }
 
   override toJSON(): unknown {
