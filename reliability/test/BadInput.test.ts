@@ -78,16 +78,21 @@ const special = fc.string({
   minLength: 1,
   maxLength: 12
 })
-/** A valid run or task id: what the contract's schema draws, or one of special characters. */
+/**
+ * A valid run or task id: what the contract's schema draws, or one of special characters;
+ * whatever the contract refuses (whitespace around it, a tab inside) is not one.
+ */
 const validId = fc.oneof(
   Arbitrary.make(Ids.RunIdParam).map((id) => id as string),
   special,
   fc.string({ unit: "grapheme", minLength: 1 })
-)
+).filter(Schema.is(Ids.TextParam))
 
 /** Values a plain JavaScript caller may pass where a non-empty string is due. */
 const notAnId = fc.oneof(
   fc.constantFrom<unknown>("", null, undefined, 0, 42, true, {}, [], ["run1"]),
+  // Whitespace around an id, or a control character in it: a copy-paste slip, a split header.
+  fc.constantFrom<unknown>(" run1", "run1 ", "run1\n", "run\t1", "run\u0000", "\u00a0"),
   // A lone surrogate: URL encoding would send U+FFFD in its place, another id.
   fc.tuple(fc.string(), fc.integer({ min: 0xd800, max: 0xdfff })).map(([text, unit]) =>
     `${text}${String.fromCharCode(unit)}`
@@ -149,7 +154,8 @@ describe("valid inputs reach the server intact", () => {
   it("execute's slug or id, parameter values and resources round-trip through the body", async () => {
     sent()
     const body = Arbitrary.make(ExecuteTask.ExecuteTaskBody)
-    await property(fc.tuple(body, fc.option(special, { nil: undefined })), async ([params, envSlug]) => {
+    const envSlugs = fc.option(special.filter(Schema.is(Ids.TextParam)), { nil: undefined })
+    await property(fc.tuple(body, envSlugs), async ([params, envSlug]) => {
       const call = params.id !== undefined
         ? { id: params.id, paramValues: params.paramValues, resources: params.resources, envSlug }
         : { slug: params.slug!, paramValues: params.paramValues, resources: params.resources, envSlug }

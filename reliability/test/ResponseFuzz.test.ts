@@ -113,10 +113,17 @@ const expectOutcome = (outcome: Outcome, allowed: ReadonlyArray<"Success" | Runs
   else tally.failedAsExpected++
 }
 
-/** A valid wire body of the operation, with an unknown field or two. */
+/**
+ * A valid wire body of the operation, with an unknown field or two. A run answered to `get`
+ * is the run asked for (`run1`): another id, or none, is not the answer.
+ */
 const validBody = (operation: Operation) =>
   fc.tuple(Arbitrary.make(wire[operation]), fc.dictionary(fc.constantFrom("zz_extra", "x_new"), fc.jsonValue()))
-    .map(([value, extra]) => ({ ...Schema.encodeSync(wire[operation])(value), ...extra }))
+    .map(([value, extra]) => ({
+      ...Schema.encodeSync(wire[operation])(value),
+      ...(operation === "get" ? { id: "run1" } : {}),
+      ...extra
+    }))
 
 /**
  * What to replace a field's value with so that it is of the wrong type, per operation (the
