@@ -231,6 +231,32 @@ describe("retries", () => {
     expect(apiRequests(server, "/v0/runs/get").map((entry) => entry.status)).toEqual([503, 503, 200])
   })
 
+  it("maxRetries: 2 makes exactly 3 attempts, set on the client or on the call", async () => {
+    const run = seededRun(server, "Succeeded")
+    const attempts = () => apiRequests(server).length
+    await using twice = clientOf(server, { maxRetries: 2 })
+    await using never = clientOf(server, { maxRetries: 0 })
+    for (
+      const call of [
+        () => twice.runs.get({ id: run.id! }),
+        () => twice.runs.list().page(0),
+        () => client.runs.get({ id: run.id! }, { maxRetries: 2 }),
+        // The call's own wins over the client's, either way.
+        () => never.runs.get({ id: run.id! }, { maxRetries: 2 })
+      ]
+    ) {
+      fresh(server)
+      server.faults.add({ route: "*", kind: "status", status: 503 })
+      expect(await rejection(call())).toBeInstanceOf(ServerError)
+      expect(attempts()).toBe(3)
+    }
+    fresh(server)
+    server.faults.add({ route: "*", kind: "status", status: 503 })
+    expect(await rejection(twice.runs.get({ id: run.id! }, { maxRetries: 1 }))).toBeInstanceOf(ServerError)
+    expect(attempts()).toBe(2)
+    server.faults.clear()
+  })
+
   it("sends the caller's idempotencyKey on cancel and execute, the same on every attempt", async () => {
     fresh(frozen)
     fresh(server)

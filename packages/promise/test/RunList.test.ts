@@ -246,6 +246,30 @@ describe("failures", () => {
     expect(listRequests()).toHaveLength(1)
   })
 
+  it("an abort in the loop body on the last run makes the next step throw AbortedError, not end quietly", async () => {
+    for (const prefetch of [0, 4]) {
+      const controller = new AbortController()
+      const seen: Array<string> = []
+      const error = await rejection((async () => {
+        for await (const run of client.runs.list({}, { signal: controller.signal, prefetch })) {
+          seen.push(run.id!)
+          if (run.id === expectedIds.at(-1)) controller.abort()
+        }
+      })())
+      expect(error, `prefetch ${prefetch}`).toBeInstanceOf(AbortedError)
+      expect(seen).toEqual(expectedIds)
+
+      const pages = new AbortController()
+      const last = Math.ceil(seeded / 50) - 1
+      const pageError = await rejection((async () => {
+        for await (const page of client.runs.list({}, { signal: pages.signal, prefetch }).pages()) {
+          if (page.page === last) pages.abort()
+        }
+      })())
+      expect(pageError, `pages, prefetch ${prefetch}`).toBeInstanceOf(AbortedError)
+    }
+  })
+
   it("an abort while a page is on its way throws AbortedError", async () => {
     const controller = new AbortController()
     const pages: Array<number> = []
