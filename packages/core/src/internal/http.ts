@@ -268,11 +268,15 @@ const logRetries = (policy: RetryPolicy, progress: Progress, method: string, pat
 
 /**
  * Reads a body as text, up to `maxBytes`: `undefined` past it. A body of a declared length
- * within the cap is read whole; any other is counted as it comes, and left unread (its stream
- * cancelled) at the first byte over, so a huge answer never sits in memory.
+ * within the cap, not encoded, is read whole; any other is counted as it comes, and left unread
+ * (its stream cancelled) at the first byte over, so a huge answer never sits in memory.
  */
 const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
-  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  // The length of an encoded answer is its compressed size, and fetch decodes gzip without a
+  // word: a small bomb would be inflated whole. Only counting what comes bounds it.
+  const coding = response.headers["content-encoding"]
+  const encoded = coding !== undefined && coding.trim() !== "" && coding.trim().toLowerCase() !== "identity"
+  const declared = encoded ? Number.NaN : Number(response.headers["content-length"] ?? Number.NaN)
   if (Number.isInteger(declared) && declared <= maxBytes) return response.text
   return Effect.map(
     Stream.runFoldWhile(
