@@ -78,7 +78,10 @@ export interface ClientOptions {
     readonly initialDelayMs?: number | undefined
     /** Default 10,000. */
     readonly maxDelayMs?: number | undefined
-    /** The longest `Retry-After` obeyed. Default 60,000. */
+    /**
+     * The longest `Retry-After` waited out. Default 60,000. No retry is sent before the API's
+     * `Retry-After`: a longer ask fails the call at once, with its `retryAfterMs`.
+     */
     readonly maxRetryAfterMs?: number | undefined
   } | undefined
   /**
@@ -94,7 +97,8 @@ export interface ClientOptions {
    */
   readonly prefetch?: number | undefined
   /**
-   * The most bytes a response body may have; a larger one fails unread. Default 32 MiB.
+   * The most bytes a response body may have, decompressed; reading stops at the first byte
+   * over, and the call fails with `InvalidResponseError`. Default 32 MiB.
    *
    * @since 0.1.0
    */
