@@ -581,9 +581,24 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           // inserted between two requests), a run pushed over the boundary shows again at the
           // top of the next page: the ids of the page before catch that, in bounded memory, for
           // shifts of up to a page between two requests.
-          Stream.mapAccum(new Set<string>(), (previous, page) => {
+          Stream.mapAccumEffect(new Set<string>(), (previous, page) => {
             const runs = page.runs.filter((run) => run.id == null || !previous.has(run.id))
-            return [new Set(page.runs.flatMap((run) => (run.id == null ? [] : [run.id]))), { page: page.page, runs }]
+            // A full page of nothing but the page before: the API does not page (it ignores
+            // `page`), and the walk would go on for ever. Stop, and say so.
+            if (runs.length === 0 && page.runs.length >= limit && previous.size > 0) {
+              return Effect.fail(
+                new RunsError.InvalidResponse({
+                  method: "GET",
+                  path: paths.list,
+                  status: 200,
+                  reason: `page ${page.page} holds only the runs of page ${page.page - 1}: ` +
+                    "the API did not move to the next page, so the walk stops rather than loop for ever",
+                  schemaPath: ["runs"]
+                })
+              )
+            }
+            const ids = new Set(page.runs.flatMap((run) => (run.id == null ? [] : [run.id])))
+            return Effect.succeed([ids, { page: page.page, runs }] as const)
           })
         )
       }))

@@ -87,11 +87,26 @@ const requestIdOf = (headers: Headers.Headers): string | undefined => {
   return undefined
 }
 
-/** `Retry-After` as milliseconds from now: delta seconds or an HTTP date. */
+// The three forms of an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850
+// and asctime forms a recipient must still read. Date.parse alone takes nearly anything
+// ("-5" and "1.5" are dates of 2001 to V8), which would turn a broken header into "retry now".
+const httpDate = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+]
+
+/**
+ * `Retry-After` as milliseconds from now: delay seconds or an HTTP date; `undefined` for a
+ * value that is neither, which is then no ask at all. A fraction of a second ("1.5"), which the
+ * RFC does not allow but servers send, is read as written, rounded up.
+ */
 export const parseRetryAfter = (value: string | undefined, now: number): number | undefined => {
   if (value === undefined) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  if (/^\d+\.\d+$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000)
+  if (!httpDate.some((form) => form.test(trimmed))) return undefined
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
@@ -108,7 +123,8 @@ const httpError = (
 ): RunsError.HttpError | RunsError.InvalidResponse => {
   const status = response.status
   const body = decodeErrorBody(text)
-  const retryable = response.headers[RunsApi.retryableHeader.toLowerCase()]
+  // "True" or " false " mean what they say; anything else is no verdict.
+  const retryable = response.headers[RunsApi.retryableHeader.toLowerCase()]?.trim().toLowerCase()
   const requestId = requestIdOf(response.headers)
   const fields = {
     status,
