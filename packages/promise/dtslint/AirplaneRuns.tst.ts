@@ -1,7 +1,17 @@
 import type { Json as ContractJson, Run as ContractRun } from "@airplane-runs/contract"
 import type { Runs } from "@airplane-runs/core"
+import * as Facade from "@airplane-runs/promise"
 import { AirplaneRuns } from "@airplane-runs/promise"
-import type { Completed, Json, Run, RunList, RunsPage } from "@airplane-runs/promise"
+import type {
+  AirplaneRunsError,
+  Completed,
+  Json,
+  RateLimitedError,
+  Run,
+  RunList,
+  RunsPage,
+  TransportError
+} from "@airplane-runs/promise"
 import { describe, expect, test } from "tstyche"
 
 const client = new AirplaneRuns({ apiKey: "tkn_x" })
@@ -38,5 +48,21 @@ describe("methods answer promises of plain types", () => {
   test("execute needs an id or a slug; cancel takes runID", () => {
     expect(client.runs.execute).type.not.toBeCallableWith({ paramValues: {} })
     expect(client.runs.cancel).type.not.toBeCallableWith({ id: "run1" })
+  })
+})
+
+describe("errors", () => {
+  test("fields known or not have the same types (an unknown one is absent at run time, read as undefined)", () => {
+    expect<AirplaneRunsError["status"]>().type.toBe<number | undefined>()
+    expect<AirplaneRunsError["code"]>().type.toBe<string | undefined>()
+    expect<AirplaneRunsError["requestId"]>().type.toBe<string | undefined>()
+    expect<AirplaneRunsError["request"]>().type.toBe<string | undefined>()
+    expect<RateLimitedError["retryAfterMs"]>().type.toBe<number | undefined>()
+  })
+
+  test("core's TransportError is the facade's TransportError; there is no ConnectionError", () => {
+    expect<TransportError>().type.toBeAssignableTo<AirplaneRunsError>()
+    expect<typeof Facade>().type.not.toHaveProperty("ConnectionError")
+    expect<typeof Facade>().type.toHaveProperty("TransportError")
   })
 })
