@@ -333,6 +333,15 @@ const decodeCancel = http.decoder(CancelRun.CancelRunAnswer)
 const decodeExecute = http.decoder(ExecuteTask.ExecuteTaskAnswer)
 const decodePage = http.decoder(ListRuns.RunsPage)
 
+// Outputs may come without their key (a Go `omitempty` before a run has any), and cancel
+// answers any object: neither schema can tell an error body sent with 200 from an answer. A
+// body whose only word is an `error` text, without the key the answer carries, is that.
+const notAnError = (key?: string): http.Check<unknown> => (_, json) =>
+  typeof json === "object" && json !== null && "error" in json && typeof json.error === "string" &&
+    (key === undefined || !(key in json))
+    ? { reason: `the API answered success with an error body: ${json.error}`, path: "error" }
+    : undefined
+
 const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponential("250 millis").pipe(
   Schedule.either(Schedule.spaced("5 seconds"))
 )
@@ -409,7 +418,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const defaultPrefetchPages = options.prefetch ?? defaultPrefetch
 
     // A 2xx that is not the run asked for (`{}`, an error body, another run) is no answer.
-    const isRun = (id: string) => (run: Run) =>
+    const isRun = (id: string): http.Check<Run> => (run) =>
       run.id === id ? undefined : {
         reason: run.id == null
           ? "the answer is not a run: it has no id"
@@ -418,7 +427,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       }
 
     // Without a status, whether a run has finished can never be seen: a wait fails, not polls for ever.
-    const hasStatus = (run: Run) =>
+    const hasStatus = (run: Run): http.Problem | undefined =>
       run.status == null
         ? { reason: "the run has no status, so whether it has finished cannot be known", path: "status" }
         : undefined
@@ -426,7 +435,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const getRun = (
       params: { readonly id: string },
       callOptions: http.CallOptions | undefined,
-      check: (run: Run) => { readonly reason: string; readonly path: string } | undefined = isRun(params.id)
+      check: http.Check<Run> = isRun(params.id)
     ) =>
       encodeGet(params).pipe(
         Effect.flatMap((urlParams) =>
@@ -454,7 +463,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "GET", path: paths.getOutputs, urlParams, decode: decodeOutputs },
+            { method: "GET", path: paths.getOutputs, urlParams, decode: decodeOutputs, check: notAnError("output") },
             callOptions
           )
         ),
@@ -472,7 +481,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           http.execute(
             client,
             settings,
-            { method: "POST", path: paths.cancel, body, decode: decodeCancel, emptyBody: {} },
+            { method: "POST", path: paths.cancel, body, decode: decodeCancel, emptyBody: {}, check: notAnError() },
             callOptions
           )
         ),
@@ -503,7 +512,10 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
               path: paths.execute,
               body,
               urlParams: query,
-              decode: decodeExecute
+              decode: decodeExecute,
+              // An empty id names no run: awaiting it would be refused later, far from the cause.
+              check: (answer) =>
+                answer.runID === "" ? { reason: "the new run's id is empty", path: "runID" } : undefined
             },
             callOptions
           )
@@ -634,7 +646,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     ) =>
       Effect.gen(function*() {
         const driver = yield* Schedule.driver(schedule)
-        const check = (run: Run) => isRun(params.id)(run) ?? hasStatus(run)
+        const check: http.Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
         for (;;) {
           const run = yield* getRun(params, callOptions, check)
           if (run.status != null && RunStatus.isTerminal(run.status)) return run

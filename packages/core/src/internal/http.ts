@@ -61,6 +61,15 @@ export type Decoder<A> = (json: unknown) => Either.Either<A, ParseResult.ParseEr
 /** Builds a decoder once; decoding is synchronous, so a plain Either, and it runs on every call. */
 export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => Schema.decodeUnknownEither(schema)
 
+/** A problem of an answer, and the field it is at. */
+export interface Problem {
+  readonly reason: string
+  readonly path: string
+}
+
+/** See {@link Call.check}. */
+export type Check<A> = (answer: A, json: unknown) => Problem | undefined
+
 export interface Call<A> {
   readonly method: "GET" | "POST"
   readonly path: string
@@ -71,9 +80,10 @@ export interface Call<A> {
   readonly emptyBody?: unknown
   /**
    * What the schema cannot say of an answer that decoded: a 2xx that is not the answer asked
-   * for (another run's id). Answers the problem and the field, or `undefined`.
+   * for (another run's id, an error body). Given the decoded answer and the JSON it came from;
+   * answers the problem and the field, or `undefined`.
    */
-  readonly check?: ((answer: A) => { readonly reason: string; readonly path: string } | undefined) | undefined
+  readonly check?: Check<A> | undefined
 }
 
 const requestIdHeaders = ["x-request-id", "x-airplane-request-id", "request-id"]
@@ -447,7 +457,7 @@ export const execute = <A>(
     return Either.flatMap(
       Either.mapLeft(decode(json), (error) => decodeFailure(method, path, response.status, requestId, error)),
       (decoded) => {
-        const problem = check?.(decoded)
+        const problem = check?.(decoded, json)
         return problem === undefined ? Either.right(decoded) : Either.left(
           new RunsError.InvalidResponse({
             method,
