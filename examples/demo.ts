@@ -40,7 +40,7 @@ const examples: Record<string, Example> = {
     run: () => promise.main()
   },
   faults: {
-    about: "429s, 503s and a reset ridden through; a non-retryable error surfacing typed",
+    about: "the embedded server told to fail: 429s, 503s and a reset ridden through, a non-retryable 503 typed",
     run: effect(faults.main)
   },
   opentelemetry: {

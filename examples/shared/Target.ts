@@ -5,7 +5,7 @@
  * API instead: the example's own calls are real then, so it starts and cancels real runs.
  */
 import { Runs } from "@airplane-runs/core"
-import { RunsServer } from "@airplane-runs/server"
+import { RunsServer, type RunStore } from "@airplane-runs/server"
 import { FetchHttpClient } from "@effect/platform"
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 
@@ -31,6 +31,18 @@ const embedded = (server: RunsServer.Service): Target => ({
   host: server.url,
   server,
   description: `the embedded server at ${server.url} (${server.store.size().toLocaleString("en-US")} seeded runs)`
+})
+
+/**
+ * A seeded data set of `runs` runs over the 30 days up to an hour ago. The newest seeded runs
+ * finish in the quarter hour after the window's end, so every run of this one has finished
+ * when the server starts: nothing changes while an example walks it. (The API filters `since`
+ * and `until` on a run's last update, and a walk pins `until` to its start: a run that changes
+ * during a walk is out of the pages after that, and the offsets of later runs move.)
+ */
+export const settledSeed = (runs: number): RunStore.SeedOptions => ({
+  runs,
+  until: new Date(Date.now() - 60 * 60 * 1_000)
 })
 
 /** The embedded server seeded by `options`, listening while the layer lives. */

@@ -18,6 +18,7 @@ describe("pnpm demo", () => {
     const { stdout, stderr } = await demo("faults")
     assert.match(stdout, /^\n== faults: /)
     assert.notInclude(stdout, "== compose")
+    assert.include(stdout, "every 429, 503 and reset below is scripted")
     assert.include(stdout, "retry: GET /v0/runs/get: attempt 1 failed with RateLimited 429")
     assert.include(stdout, "ServerError (503) after 1 attempt")
     assert.strictEqual(stderr, "")
