@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, ParseResult, Schema } from "effect"
 import * as Run from "../src/Run.js"
 import { refusal } from "./utils/Decode.js"
-import { component, exampleOf, loadSpec } from "./utils/OpenApiDocument.js"
+import { component, describeWithSpec, exampleOf, loadSpec, specLocation } from "./utils/OpenApiDocument.js"
 
 const utc = (hour: number, minute: number, second: number, millis: number): number =>
   Date.UTC(2022, 0, 11, hour, minute, second, millis)
@@ -16,7 +16,7 @@ const specExample = (): Record<string, unknown> => {
 const decode = Schema.decodeUnknown(Run.Run)
 
 describe("Run", () => {
-  describe("the spec's example run", () => {
+  describeWithSpec("the spec's example run", () => {
     it("is built from the spec's examples, timestamps as Postgres text", () => {
       const example = specExample()
       // the spec's properties that carry an `example:` are all in
@@ -148,13 +148,16 @@ describe("Run", () => {
         assert.deepStrictEqual(yield* decode(JSON.parse(JSON.stringify(encoded))), run)
       }))
 
-    it.effect("round-trips the spec's example run", () =>
-      Effect.gen(function*() {
-        const run = yield* decode(specExample())
-        const encoded = yield* Schema.encode(Run.Run)(run)
-        assert.strictEqual(encoded.succeededAt, "2022-01-11T22:33:03.784Z")
-        assert.deepStrictEqual(yield* decode(JSON.parse(JSON.stringify(encoded))), run)
-      }))
+    it.effect.skipIf(specLocation._tag === "Skipped")(
+      "round-trips the spec's example run",
+      () =>
+        Effect.gen(function*() {
+          const run = yield* decode(specExample())
+          const encoded = yield* Schema.encode(Run.Run)(run)
+          assert.strictEqual(encoded.succeededAt, "2022-01-11T22:33:03.784Z")
+          assert.deepStrictEqual(yield* decode(JSON.parse(JSON.stringify(encoded))), run)
+        })
+    )
   })
 
   describe("invalid runs", () => {

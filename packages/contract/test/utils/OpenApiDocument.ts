@@ -1,6 +1,7 @@
 // Reading OpenAPI documents as plain JSON: the API's own spec (YAML, in shared/reference) and
 // the one generated from RunsApi. Both are walked with the same functions, so a comparison
 // never depends on which document a value came from.
+import { describe } from "@effect/vitest"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
@@ -11,29 +12,69 @@ import { parse } from "yaml"
 export type Node = Record<string, any>
 
 /**
- * The Airplane API's published spec. `shared/` sits beside the repository (`../shared` from
- * its root) both here and in CI, so the path is relative to this file, never to the cwd;
- * `AIRPLANE_OPENAPI_SPEC` names another copy.
+ * Where the API's published spec sits in CI: the steering repo's `shared/` beside this
+ * repository (`../shared` from its root), relative to this file, never to the cwd.
  */
-export const specPath = process.env["AIRPLANE_OPENAPI_SPEC"] ??
-  fileURLToPath(new URL("../../../../../shared/reference/airplane-openapi.yaml", import.meta.url))
+export const besideRepository = fileURLToPath(
+  new URL("../../../../../shared/reference/airplane-openapi.yaml", import.meta.url)
+)
+
+/**
+ * Where the spec was looked for, and what was found. A copy named by `AIRPLANE_OPENAPI_SPEC`
+ * must exist. Without that variable the spec beside the repository is used when it is there,
+ * and the checks against it are skipped when it is not: a plain clone has no `../shared`, and
+ * its `pnpm test` must pass on its own.
+ */
+export type SpecLocation =
+  | { readonly _tag: "Found"; readonly path: string }
+  | { readonly _tag: "Missing"; readonly path: string; readonly message: string }
+  | { readonly _tag: "Skipped"; readonly path: string; readonly message: string }
+
+export const locateSpec = (fromEnv: string | undefined, beside: string = besideRepository): SpecLocation => {
+  if (fromEnv !== undefined && fromEnv !== "") {
+    if (existsSync(fromEnv)) return { _tag: "Found", path: fromEnv }
+    return {
+      _tag: "Missing",
+      path: fromEnv,
+      message: `AIRPLANE_OPENAPI_SPEC is ${fromEnv}, which does not exist: point it at a copy of airplane-openapi.yaml.`
+    }
+  }
+  if (existsSync(beside)) return { _tag: "Found", path: beside }
+  return {
+    _tag: "Skipped",
+    path: beside,
+    message: [
+      `SKIPPED: the contract's checks against the Airplane API's OpenAPI document, which is not at ${beside}.`,
+      "To run them, set AIRPLANE_OPENAPI_SPEC to a copy of airplane-openapi.yaml, or check out the steering",
+      "repo's shared/ beside this repository (as CI does), then run the tests again."
+    ].join("\n")
+  }
+}
+
+/** The spec of this run: at `AIRPLANE_OPENAPI_SPEC`, else beside the repository. */
+export const specLocation: SpecLocation = locateSpec(process.env["AIRPLANE_OPENAPI_SPEC"])
+
+if (specLocation._tag === "Skipped") console.warn(`\n!!! ${specLocation.message.replaceAll("\n", "\n!!! ")}\n`)
+
+/**
+ * A `describe` of checks against the spec. Without the spec its tests are reported as skipped
+ * (and the reason printed), never as passed; a copy named by `AIRPLANE_OPENAPI_SPEC` that is
+ * missing fails them. The suite reads the spec in its tests and hooks only, never while it is
+ * collected: a skipped suite is still collected.
+ */
+export const describeWithSpec = (name: string, factory: () => void): void => {
+  if (specLocation._tag === "Skipped") describe.skip(`${name} [skipped: no OpenAPI document, see above]`, factory)
+  else describe(name, factory)
+}
 
 let spec: Node | undefined
 
 /**
- * The parsed spec; read once per test file. Without it the comparison cannot run, and says
- * where it looked rather than passing.
+ * The parsed spec, read once per test file; throws where the spec is not found.
  */
 export const loadSpec = (): Node => {
-  if (spec === undefined) {
-    if (!existsSync(specPath)) {
-      throw new Error(
-        `The reference spec is not at ${specPath}: check out the steering repo's shared/ beside this ` +
-          "repository (as CI lays it out), or set AIRPLANE_OPENAPI_SPEC to the airplane-openapi.yaml file."
-      )
-    }
-    spec = parse(readFileSync(specPath, "utf8")) as Node
-  }
+  if (specLocation._tag !== "Found") throw new Error(specLocation.message)
+  spec ??= parse(readFileSync(specLocation.path, "utf8")) as Node
   return spec
 }
 
