@@ -32,7 +32,7 @@ const examples: Record<string, Example> = {
     run: effect(compose.main)
   },
   "stream-pages": {
-    about: "every run of 20,000 to an NDJSON file, page by page, without and with prefetch",
+    about: "every run of 20,000 to an NDJSON file, page by page, without and with prefetch, in flat memory",
     run: effect(streamPages.main)
   },
   promise: {

@@ -5,10 +5,10 @@ import { promisify } from "node:util"
 
 const examples = fileURLToPath(new URL("..", import.meta.url))
 
-// `pnpm demo <name>` is `tsx demo.ts <name>` in this folder; the environment is cleared of
-// AIRPLANE_API_KEY so the demo runs on the embedded server.
+// `pnpm demo <name>` is `tsx --expose-gc demo.ts <name>` in this folder; the environment is
+// cleared of AIRPLANE_API_KEY so the demo runs on the embedded server.
 const demo = (...args: Array<string>) =>
-  promisify(execFile)(process.execPath, ["--import", "tsx", "demo.ts", ...args], {
+  promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", "demo.ts", ...args], {
     cwd: examples,
     env: { ...process.env, AIRPLANE_API_KEY: "" }
   })
