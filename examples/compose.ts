@@ -89,8 +89,17 @@ export const program = Effect.gen(function*() {
   const alreadyFinished = outcomes.filter((o) => !o.cancelled).map((o) => o.id)
   yield* Console.log(`Cancelled    ${cancelled.length}; ${alreadyFinished.length} had finished already`)
 
-  // The embedded server can play an API under load; on a real API this line does nothing.
-  target.server?.faults.add({ route: "runs/list", kind: "status", status: 429, retryAfter: "0", times: 3 })
+  // The embedded server is told to play an API under load: its next three lists answer 429.
+  // A real API cannot be told, and this line does nothing there.
+  const scripted = target.server !== undefined
+  target.server?.faults.add({
+    route: "runs/list",
+    kind: "status",
+    status: 429,
+    retryAfter: "0",
+    times: 3,
+    error: "scripted by the compose example"
+  })
   // A report that may be skipped gives up sooner than the client's default (5 attempts):
   // 3 attempts, 50 ms apart at first. Still rate limited then, it is skipped, not failed.
   const rateLimited = yield* runs.listPage({ taskSlug, limit: 10 }, {
@@ -98,11 +107,15 @@ export const program = Effect.gen(function*() {
   }).pipe(
     Effect.tap((page) => Console.log(`Report       latest ${page.runs.length} runs read`)),
     Effect.as(false),
-    Effect.catchTag(
-      "RateLimited",
-      (error) =>
-        Effect.as(Console.log(`Report       skipped: still rate limited (${error.status}) after 3 attempts`), true)
-    )
+    Effect.catchTag("RateLimited", (error) =>
+      Effect.as(
+        Console.log(
+          `Report       skipped: still rate limited (${error.status}) after ${error.attempts} attempts${
+            scripted ? "; the example told the server to answer 429 three times" : ""
+          }`
+        ),
+        true
+      ))
   )
 
   return {

@@ -96,8 +96,17 @@ export const program = async (target: Target, print: (line: string) => void = co
   const alreadyFinished = outcomes.filter((o) => !o.cancelled).map((o) => o.id)
   print(`Cancelled    ${cancelled.length}; ${alreadyFinished.length} had finished already`)
 
-  // The embedded server can play an API under load; on a real API this line does nothing.
-  target.server?.faults.add({ route: "runs/list", kind: "status", status: 429, retryAfter: "0", times: 3 })
+  // The embedded server is told to play an API under load: its next three lists answer 429.
+  // A real API cannot be told, and this line does nothing there.
+  const scripted = target.server !== undefined
+  target.server?.faults.add({
+    route: "runs/list",
+    kind: "status",
+    status: 429,
+    retryAfter: "0",
+    times: 3,
+    error: "scripted by the promise example"
+  })
   // A report that may be skipped gives up sooner than the client's default (4 retries): after
   // 2 retries, still rate limited, it is skipped, not failed.
   let rateLimited = false
@@ -107,10 +116,14 @@ export const program = async (target: Target, print: (line: string) => void = co
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error
     rateLimited = true
-    print(`Report       skipped: still rate limited (${error.status}) after 3 attempts`)
+    print(
+      `Report       skipped: still rate limited (${error.status}) after 3 attempts${
+        scripted ? "; the example told the server to answer 429 three times" : ""
+      }`
+    )
   }
 
-  // A status check that is worth nothing after half a second. The embedded server is made to
+  // A status check that is worth nothing after half a second. The embedded server is told to
   // take 2 s over it (on a real API this line does nothing, and the call likely answers in
   // time). The signal stops the request in flight and any wait between retries; the call
   // rejects with AbortedError, whose cause is the signal's reason.
@@ -122,7 +135,11 @@ export const program = async (target: Target, print: (line: string) => void = co
   } catch (error) {
     if (!(error instanceof AbortedError)) throw error
     aborted = true
-    print(`Quick check  ${runID}: no answer within 500 ms, ${error.name}`)
+    print(
+      `Quick check  ${runID}: no answer within 500 ms, the signal aborted the call (${error.name})${
+        scripted ? "; the example told the server to take 2 s" : ""
+      }`
+    )
   }
   // An aborted call leaves the client as it was: the next one goes through.
   const after = await client.runs.get({ id: runID })
