@@ -115,13 +115,16 @@ const expectOutcome = (outcome: Outcome, allowed: ReadonlyArray<"Success" | Runs
 
 /**
  * A valid wire body of the operation, with an unknown field or two. A run answered to `get`
- * is the run asked for (`run1`): another id, or none, is not the answer.
+ * is the run asked for (`run1`): another id, or none, is not the answer; execute's `runID` is
+ * not empty.
  */
 const validBody = (operation: Operation) =>
   fc.tuple(Arbitrary.make(wire[operation]), fc.dictionary(fc.constantFrom("zz_extra", "x_new"), fc.jsonValue()))
     .map(([value, extra]) => ({
       ...Schema.encodeSync(wire[operation])(value),
       ...(operation === "get" ? { id: "run1" } : {}),
+      // A new run's id names a run: an empty one is not an answer.
+      ...(operation === "execute" && (value as { runID: string }).runID === "" ? { runID: "run1" } : {}),
       ...extra
     }))
 

@@ -5,7 +5,7 @@
  */
 import { ApiError, RunsApi } from "@airplane-runs/contract"
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
+import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import {
   Clock,
   Duration,
@@ -331,8 +331,11 @@ const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: num
 /** The error with some fields changed: errors are immutable, so it is a new one of its class. */
 const rebuild = <E extends RunsError.RunsError>(error: E, changes: Readonly<Record<string, unknown>>): E => {
   const fields: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(error)) if (name !== "_tag") fields[name] = value
-  return new (error.constructor as new(fields: Record<string, unknown>) => E)({ ...fields, ...changes })
+  // Fields that are not known stay absent, so that an error prints only what it knows.
+  for (const [name, value] of Object.entries({ ...error, ...changes })) {
+    if (name !== "_tag" && value !== undefined) fields[name] = value
+  }
+  return new (error.constructor as new(fields: Record<string, unknown>) => E)(fields)
 }
 
 /**
@@ -474,20 +477,35 @@ export const execute = <A>(
 
   return Effect.suspend(() => {
     const progress: Progress = { attempts: 0, startedAt: 0, failure: undefined }
+    const wire = (error: HttpClientError.HttpClientError) =>
+      new RunsError.TransportError({
+        method,
+        path,
+        reason: error.reason === "InvalidUrl"
+          ? `invalid URL ${settings.origin}${path}`
+          : describeCause(error.cause) ?? error.message
+      })
     const attempt = Effect.suspend(() => {
       progress.attempts++
       return client.execute(request)
     }).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(readText(response, settings.maxResponseBytes), (text) => ({ response, text }))
-      ),
+      // An answer the HTTP client itself refused (a content coding it cannot decode) would be
+      // refused again: it is no wire failure to retry, but an answer that cannot be read.
       Effect.mapError((error) =>
-        new RunsError.TransportError({
-          method,
-          path,
-          reason: error.reason === "InvalidUrl"
-            ? `invalid URL ${settings.origin}${path}`
-            : describeCause(error.cause) ?? error.message
+        error._tag === "ResponseError"
+          ? new RunsError.InvalidResponse({
+            method,
+            path,
+            status: error.response.status,
+            requestId: requestIdOf(error.response.headers),
+            reason: describeCause(error.cause) ?? error.message
+          })
+          : wire(error)
+      ),
+      Effect.flatMap((response) =>
+        Effect.mapBoth(readText(response, settings.maxResponseBytes), {
+          onFailure: wire,
+          onSuccess: (text) => ({ response, text })
         })
       ),
       Effect.timeoutFail({

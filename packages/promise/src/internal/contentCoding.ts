@@ -56,7 +56,8 @@ export const hasBody = (status: number): boolean => status !== 204 && status !==
 
 /**
  * The failure for an answer whose coding is refused: a `ResponseError`, which the core reports
- * as a `TransportError` whose reason is the cause's message, naming the coding.
+ * as an `InvalidResponse` (not retried: the same answer would be refused again) whose reason is
+ * the cause's message, naming the coding.
  */
 export const refusal = (
   response: HttpClientResponse.HttpClientResponse,
