@@ -167,7 +167,7 @@ export const program = (dir: string) =>
     if (store !== undefined && store.now() - store.window.until.getTime() >= settledAfterMs) {
       // The API filters on a run's last update: a run that changed during a walk would be out
       // of the pages read after that, and the runs behind it would move up a page.
-      yield* Console.log("Its runs had all finished before it started: none changes during the walks.")
+      yield* Console.log("The seeded runs had all finished before the server started: none changes during the walks.")
     }
     const walks: Array<Walk> = []
     for (const prefetch of [0, 8]) {

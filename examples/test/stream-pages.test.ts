@@ -31,7 +31,10 @@ describe("stream-pages", () => {
         if (runs.length < 50) break
       }
       assert.strictEqual(expected.length, 6_420)
-      assert.include(lines, "Its runs had all finished before it started: none changes during the walks.")
+      assert.include(
+        lines,
+        "The seeded runs had all finished before the server started: none changes during the walks."
+      )
       assert.deepStrictEqual(walks.map((walk) => walk.prefetch), [0, 8])
       for (const walk of walks) {
         const written = readFileSync(walk.path, "utf8").split("\n")
