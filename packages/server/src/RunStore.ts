@@ -1,20 +1,27 @@
 /**
  * The embedded server's in-memory data: tasks and runs, seeded deterministically, and the
- * lifecycle of the runs that `tasks/execute` starts.
+ * lifecycle of every run, seeded or started by `tasks/execute`.
  *
  * A run's status is not advanced by timers: it is read off the store's clock each time the
- * run is looked at (NotStarted, then Queued, Active, and Succeeded or Failed at fixed delays
- * after its creation). So the lifecycle follows whatever `Clock` the store was made with: real
- * time by default, `TestClock` in an Effect test, or a manual clock the tests move.
+ * run is looked at (NotStarted, then Queued, Active, and Succeeded, Failed or Cancelled at set
+ * times). So the lifecycle follows whatever `Clock` the store was made with: real time by
+ * default, `TestClock` in an Effect test, or a manual clock the tests move.
+ *
+ * The seeded runs span the days up to the store's start. The older ones have finished; the
+ * newest few are still NotStarted, Queued or Active then, and finish in the minutes after, as
+ * on a live API. Every run ends: none stays Active forever.
  *
  * @since 0.1.0
  */
-import type { Ids, Json, ListRuns, Run, RunStatus } from "@airplane-runs/contract"
+import { type Ids, type Json, type ListRuns, type Run, RunStatus } from "@airplane-runs/contract"
 import { Context, Effect, Layer } from "effect"
 import * as Random from "./internal/random.js"
+import * as Seed from "./internal/seed.js"
+import type { StoredRun } from "./internal/seed.js"
 
 /**
- * A task that runs can be started from.
+ * A task that runs can be started from, with what every run of it carries: its parameter
+ * definitions, its runtime and its timeout.
  *
  * @since 0.1.0
  * @category models
@@ -23,11 +30,15 @@ export interface Task {
   readonly id: string
   readonly slug: string
   readonly name: string
+  readonly params: ReadonlyArray<Run.Parameter>
+  readonly runtime: "standard" | "workflow"
+  /** Seconds. */
+  readonly timeout: number
 }
 
 /**
- * How the seeded data set looks. The same options give the same tasks, runs, ids, times and
- * outputs on every machine.
+ * How the seeded data set looks. The same options give the same tasks, runs, ids, outputs and
+ * times relative to `until` on every machine; pin `until` too for the very same data.
  *
  * @since 0.1.0
  * @category models
@@ -37,11 +48,35 @@ export interface SeedOptions {
   readonly seed?: number | undefined
   /** How many tasks. Default 5. */
   readonly tasks?: number | undefined
-  /** How many runs, spread over the tasks, statuses and the 30 days before `until`. Default 200. */
+  /** How many runs, spread over the tasks and the `days` before `until`. Default 500. */
   readonly runs?: number | undefined
-  /** When the newest seeded run was created. Default 2026-01-01T00:00:00Z. */
+  /** How many days the runs span, up to `until`. Default 30. */
+  readonly days?: number | undefined
+  /**
+   * The end of the window: the newest runs are still going then and finish in the minutes
+   * after it. Default: the store's time when it is made, that is the server's start (the start
+   * of a manual clock).
+   */
   readonly until?: Date | undefined
 }
+
+/**
+ * The seeded data set when no option says otherwise: 500 runs (some 25 a week for each task,
+ * so a week of one task holds a few failures) of 5 tasks over 30 days.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSeed = { seed: 42, tasks: 5, runs: 500, days: 30 } as const
+
+/**
+ * How the API writes a timestamp: RFC 3339 (`2022-01-11T22:32:45.601Z`) or Postgres text
+ * (`2022-01-11 22:32:45.601486+00`, as in the API's own examples).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TimestampFormat = "rfc3339" | "postgres"
 
 /**
  * The delays of a started run, from its creation: it is queued after `queueMs`, active
@@ -93,6 +128,17 @@ export type CancelOutcome =
   | { readonly _tag: "AlreadyTerminal"; readonly status: RunStatus.RunStatus }
 
 /**
+ * Which task an execute names: found, none, or an `id` and a `slug` that are not the same task.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TaskLookup =
+  | { readonly _tag: "Found"; readonly task: Task }
+  | { readonly _tag: "NotFound" }
+  | { readonly _tag: "Mismatch"; readonly byId: Task; readonly bySlug: Task | undefined }
+
+/**
  * The store.
  *
  * @since 0.1.0
@@ -102,22 +148,32 @@ export interface Service {
   /** The store's current time, in epoch milliseconds. */
   readonly now: () => number
   readonly tasks: ReadonlyArray<Task>
+  /** When the seeded runs were created: the `days` up to `until`. */
+  readonly window: { readonly since: Date; readonly until: Date }
   /** How many runs the store holds. */
   readonly size: () => number
   /** A run as it is now, or `undefined`. */
   readonly get: (id: string) => Run.Run | undefined
   /** A run's outputs: `null` until it has finished; `undefined` when there is no such run. */
   readonly outputs: (id: string) => Json.Json | undefined
-  /** One page of runs, newest first. */
+  /**
+   * One page of runs, newest created first, of those last updated between `since` and `until`
+   * (both inclusive), as the API documents: the latest of a run's creation, start, success,
+   * failure and cancel times that have come by now.
+   */
   readonly list: (params: ListRuns.ListRunsParams) => ReadonlyArray<Run.Run>
   readonly cancel: (id: string) => CancelOutcome
-  /** Starts a run of a task named by id or slug; `undefined` when there is no such task. */
+  /** Which task a request names, by id, slug or both. */
+  readonly findTask: (request: { readonly id?: string | undefined; readonly slug?: string | undefined }) => TaskLookup
+  /** Starts a run of a task named by id or slug; `undefined` when `findTask` finds none. */
   readonly execute: (request: {
     readonly id?: string | undefined
     readonly slug?: string | undefined
     readonly paramValues?: { readonly [key: string]: Json.Json } | undefined
     readonly resources?: { readonly [key: string]: string } | undefined
   }) => Run.Run | undefined
+  /** How the API writes this run's timestamps (`rfc3339` for a run it does not hold). */
+  readonly timestampFormat: (id: string) => TimestampFormat
 }
 
 /**
@@ -128,43 +184,7 @@ export interface Service {
  */
 export class RunStore extends Context.Tag("@airplane-runs/server/RunStore")<RunStore, Service>() {}
 
-interface StoredRun {
-  readonly id: string
-  readonly task: Task
-  readonly createdAt: number
-  readonly queuedAt: number
-  readonly activeAt: number
-  readonly endsAt: number
-  readonly outcome: "Succeeded" | "Failed"
-  readonly paramValues: { readonly [key: string]: Json.Json }
-  readonly resources: { readonly [key: string]: string }
-  readonly output: Json.Json
-  cancelledAt?: number
-}
-
-const taskSlugs = [
-  "hello_world",
-  "send_invoice",
-  "sync_users",
-  "nightly_report",
-  "resize_images",
-  "rotate_keys",
-  "backfill_orders",
-  "deploy_service"
-]
-
-const outputShapes: ReadonlyArray<(random: Random.Random, index: number) => Json.Json> = [
-  () => ({ element: "hydrogen", weight: "1.008" }),
-  (random) => Array.from({ length: 1 + random.int(3) }, (_, i) => ({ row: i, ok: random.next() > 0.2 })),
-  (_, index) => `processed batch ${index}`,
-  (random) => Math.round(random.next() * 100_000) / 100,
-  (random) => random.next() > 0.5,
-  () => null,
-  (random, index) => ({ summary: { index, items: [random.int(10), random.int(10)] }, tags: ["seeded"] })
-]
-
 const day = 86_400_000
-const never = Number.POSITIVE_INFINITY
 
 const toRun = (stored: StoredRun, now: number): Run.Run => {
   const cancelled = stored.cancelledAt !== undefined && stored.cancelledAt <= now
@@ -179,11 +199,12 @@ const toRun = (stored: StoredRun, now: number): Run.Run => {
     ? "Queued"
     : "NotStarted"
   const date = (time: number, shown: boolean) => (shown ? new Date(time) : null)
+  const { extras, task } = stored
   return {
     id: stored.id as Ids.RunId,
     status,
-    taskID: stored.task.id as Ids.TaskId,
-    sessionID: null,
+    taskID: task.id as Ids.TaskId,
+    sessionID: extras.sessionID,
     teamID: teamId,
     createdAt: new Date(stored.createdAt),
     createdBy: userId,
@@ -192,17 +213,31 @@ const toRun = (stored: StoredRun, now: number): Run.Run => {
     failedAt: date(stored.endsAt, status === "Failed"),
     cancelledAt: date(at, cancelled),
     cancelledBy: cancelled ? userId : null,
-    isPrivate: false,
+    isPrivate: extras.isPrivate,
     paramValues: stored.paramValues,
-    params: [],
-    permissions: [],
+    params: task.params,
+    permissions: extras.permissions,
     resources: stored.resources,
-    constraints: { labels: [] },
-    runtime: "standard",
-    timeout: 3600,
-    zoneID: null
+    constraints: { labels: extras.labels },
+    runtime: task.runtime,
+    timeout: task.timeout,
+    zoneID: extras.zoneID
   }
 }
+
+// When a run was last updated as of `now`: the latest of the times `toRun` shows. A cancel
+// comes only before a run's end, so it is the last of them when it has come.
+const lastUpdate = (run: StoredRun, now: number): number =>
+  run.cancelledAt !== undefined && run.cancelledAt <= now
+    ? run.cancelledAt
+    : run.endsAt <= now
+    ? run.endsAt
+    : run.activeAt <= now
+    ? run.activeAt
+    : run.createdAt
+
+// When a run can change no more: its cancel, or else its end.
+const settledAt = (run: StoredRun): number => run.cancelledAt ?? run.endsAt
 
 // The first index in `runs` (sorted by creation, oldest first) created at or after `time`.
 const lowerBound = (runs: ReadonlyArray<StoredRun>, time: number): number => {
@@ -213,39 +248,6 @@ const lowerBound = (runs: ReadonlyArray<StoredRun>, time: number): number => {
     else hi = mid
   }
   return lo
-}
-
-const seedRuns = (random: Random.Random, tasks: ReadonlyArray<Task>, options: SeedOptions): Array<StoredRun> => {
-  const count = options.runs ?? 200
-  const until = (options.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
-  const step = Math.max(1, Math.floor((30 * day) / Math.max(count, 1)))
-  const runs: Array<StoredRun> = []
-  for (let i = 0; i < count; i++) {
-    const task = tasks[random.int(tasks.length)]!
-    // Distinct, increasing creation times with some jitter inside each step.
-    const createdAt = until - (count - 1 - i) * step - random.int(Math.max(1, Math.floor(step / 2)))
-    const roll = random.next()
-    const queuedAt = createdAt + 200 + random.int(800)
-    const activeAt = queuedAt + 500 + random.int(4_000)
-    const endsAt = activeAt + 1_000 + random.int(600_000)
-    // 60% succeeded, 15% failed, 10% cancelled, 8% active, 4% queued, 3% not started.
-    const base = {
-      id: Random.id(random, "run", createdAt),
-      task,
-      createdAt,
-      paramValues: { batch: i, dryRun: random.next() > 0.7 },
-      resources: { db: "res20220111zdbmain" },
-      output: outputShapes[i % outputShapes.length]!(random, i)
-    }
-    if (roll < 0.6) runs.push({ ...base, queuedAt, activeAt, endsAt, outcome: "Succeeded" })
-    else if (roll < 0.75) runs.push({ ...base, queuedAt, activeAt, endsAt, outcome: "Failed" })
-    else if (roll < 0.85) {
-      runs.push({ ...base, queuedAt, activeAt, endsAt: never, outcome: "Succeeded", cancelledAt: activeAt + 1_000 })
-    } else if (roll < 0.93) runs.push({ ...base, queuedAt, activeAt, endsAt: never, outcome: "Succeeded" })
-    else if (roll < 0.97) runs.push({ ...base, queuedAt, activeAt: never, endsAt: never, outcome: "Succeeded" })
-    else runs.push({ ...base, queuedAt: never, activeAt: never, endsAt: never, outcome: "Succeeded" })
-  }
-  return runs.sort((a, b) => a.createdAt - b.createdAt)
 }
 
 /**
@@ -260,6 +262,12 @@ export const make = (options: {
   readonly lifecycle?: LifecycleOptions | undefined
   /** The store's time in epoch milliseconds; by default the `Clock` of the context. */
   readonly now?: (() => number) | undefined
+  /**
+   * How the API writes timestamps: `"mixed"` (the default) answers a quarter of the seeded
+   * runs in Postgres text and the others in RFC 3339; `"rfc3339"` or `"postgres"` answers
+   * every run so.
+   */
+  readonly timestamps?: TimestampFormat | "mixed" | undefined
 } = {}): Effect.Effect<Service> =>
   Effect.map(Effect.clock, (clock) => {
     const seed = options.seed ?? {}
@@ -268,21 +276,19 @@ export const make = (options: {
       startMs: options.lifecycle?.startMs ?? defaultLifecycle.startMs,
       runMs: options.lifecycle?.runMs ?? defaultLifecycle.runMs
     }
-    const random = Random.make(seed.seed ?? 42)
-    const tasks: Array<Task> = Array.from({ length: Math.max(1, seed.tasks ?? 5) }, (_, i) => {
-      const slug = taskSlugs[i % taskSlugs.length]! +
-        (i < taskSlugs.length ? "" : `_${Math.floor(i / taskSlugs.length)}`)
-      return {
-        id: Random.id(random, "tsk", Date.UTC(2021, 6, 28)),
-        slug,
-        name: slug.split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" ")
-      }
-    })
-    const all = seedRuns(random, tasks, seed)
+    const now = options.now ?? (() => clock.unsafeCurrentTimeMillis())
+    const until = seed.until?.getTime() ?? now()
+    const since = until - Math.max(0, seed.days ?? defaultSeed.days) * day
+    const random = Random.make(seed.seed ?? defaultSeed.seed)
+    const tasks = Seed.seedTasks(random, seed.tasks ?? defaultSeed.tasks)
+    const count = Math.max(0, seed.runs ?? defaultSeed.runs)
+    const all = Seed.seedRuns(random, tasks, { count, since, until, userId })
     const byId = new Map(all.map((run) => [run.id, run]))
     const byTask = new Map<string, Array<StoredRun>>(tasks.map((task) => [task.id, []]))
     for (const run of all) byTask.get(run.task.id)!.push(run)
-    const now = options.now ?? (() => clock.unsafeCurrentTimeMillis())
+    // The longest time from a run's creation to its last change: it bounds which runs a
+    // `since` or `until` must look at one by one (see `list`). Cancels only shorten it.
+    let lifetime = all.reduce((longest, run) => Math.max(longest, settledAt(run) - run.createdAt), 0)
 
     const insert = (runs: Array<StoredRun>, run: StoredRun) => {
       // Creation times only grow with a real clock, but a test clock may be set back.
@@ -290,9 +296,20 @@ export const make = (options: {
       runs.splice(at, 0, run)
     }
 
+    const findTask: Service["findTask"] = (request) => {
+      const bySlug = request.slug === undefined ? undefined : tasks.find((t) => t.slug === request.slug)
+      if (request.id === undefined) return bySlug === undefined ? { _tag: "NotFound" } : { _tag: "Found", task: bySlug }
+      const byId = tasks.find((t) => t.id === request.id)
+      if (byId === undefined) return { _tag: "NotFound" }
+      return request.slug === undefined || bySlug === byId
+        ? { _tag: "Found", task: byId }
+        : { _tag: "Mismatch", byId, bySlug }
+    }
+
     const service: Service = {
       now,
       tasks,
+      window: { since: new Date(since), until: new Date(until) },
       size: () => all.length,
       get: (id) => {
         const run = byId.get(id)
@@ -316,14 +333,36 @@ export const make = (options: {
           if (task === undefined) return []
         }
         const runs = task === undefined ? all : byTask.get(task.id)!
-        const lo = params.since === undefined ? 0 : lowerBound(runs, params.since.getTime())
-        const hi = params.until === undefined ? runs.length : lowerBound(runs, params.until.getTime() + 1)
+        const time = now()
+        const from = params.since?.getTime()
+        const to = params.until?.getTime()
+        const inWindow = (run: StoredRun) => {
+          const updated = lastUpdate(run, time)
+          return (from === undefined || updated >= from) && (to === undefined || updated <= to)
+        }
+        // A run's last update falls between its creation and `lifetime` later, and never after
+        // now. So of the runs created by `to`, those created over `lifetime` before `from` are
+        // out, those created from `from` on are in unless `to` is behind the clock and they
+        // were created within `lifetime` of it: only the two bands in between are looked at
+        // one by one, and a page of a large store costs them, not the whole store.
+        const hi = to === undefined ? runs.length : lowerBound(runs, to + 1)
+        const lo = from === undefined ? 0 : Math.min(hi, lowerBound(runs, from - lifetime))
+        const sure = from === undefined ? lo : Math.max(lo, Math.min(hi, lowerBound(runs, from)))
+        const top = to === undefined || to >= time ? hi : Math.max(sure, lowerBound(runs, to - lifetime + 1))
         // Limit 0 is "not set" for the API's Go backend, as for any zero value: the default.
         const limit = params.limit === undefined || params.limit === 0 ? 50 : params.limit
-        const start = hi - 1 - (params.page ?? 0) * limit
-        const time = now()
+        let skip = (params.page ?? 0) * limit
         const page: Array<Run.Run> = []
-        for (let i = start; i >= lo && i > start - limit; i--) page.push(toRun(runs[i]!, time))
+        const take = (run: StoredRun) => {
+          if (skip > 0) skip--
+          else page.push(toRun(run, time))
+        }
+        // Newest first: the band below `hi`, the sure runs (skipped over by arithmetic), the band above `lo`.
+        for (let i = hi - 1; i >= top && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
+        const skipped = Math.min(skip, top - sure)
+        skip -= skipped
+        for (let i = top - 1 - skipped; i >= sure && page.length < limit; i--) take(runs[i]!)
+        for (let i = sure - 1; i >= lo && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
         return page
       },
       cancel: (id) => {
@@ -331,17 +370,15 @@ export const make = (options: {
         if (run === undefined) return { _tag: "NotFound" }
         const time = now()
         const current = toRun(run, time)
-        if (current.status === "Succeeded" || current.status === "Failed" || current.status === "Cancelled") {
-          return { _tag: "AlreadyTerminal", status: current.status }
-        }
+        if (RunStatus.isTerminal(current.status!)) return { _tag: "AlreadyTerminal", status: current.status! }
         run.cancelledAt = time
         return { _tag: "Cancelled", run: toRun(run, time) }
       },
+      findTask,
       execute: (request) => {
-        const task = request.id !== undefined
-          ? tasks.find((t) => t.id === request.id)
-          : tasks.find((t) => t.slug === request.slug)
-        if (task === undefined || (request.slug !== undefined && task.slug !== request.slug)) return undefined
+        const found = findTask(request)
+        if (found._tag !== "Found") return undefined
+        const task = found.task
         const createdAt = now()
         const queuedAt = createdAt + lifecycle.queueMs
         const activeAt = queuedAt + lifecycle.startMs
@@ -359,12 +396,18 @@ export const make = (options: {
           resources: request.resources ?? {},
           output: outcome === "Succeeded"
             ? { task: task.slug, paramValues, message: `${task.name} finished` }
-            : { error: `${task.name} failed: paramValues.fail was true` }
+            : { error: `${task.name} failed: paramValues.fail was true` },
+          extras: Seed.plainExtras
         }
+        lifetime = Math.max(lifetime, settledAt(run) - createdAt)
         byId.set(run.id, run)
         insert(all, run)
         insert(byTask.get(task.id)!, run)
         return toRun(run, createdAt)
+      },
+      timestampFormat: (id) => {
+        if (options.timestamps !== undefined && options.timestamps !== "mixed") return options.timestamps
+        return byId.get(id)?.extras.timestamps ?? "rfc3339"
       }
     }
     return service

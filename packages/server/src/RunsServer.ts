@@ -40,8 +40,8 @@ import * as RunStore from "./RunStore.js"
 export const defaultApiKey = "tkn_embedded_test_key"
 
 /**
- * How to run the server. Every option has a default: `start()` alone serves 200 seeded runs on
- * a free loopback port and accepts {@link defaultApiKey}.
+ * How to run the server. Every option has a default: `start()` alone serves 500 seeded runs of
+ * the last 30 days on a free loopback port and accepts {@link defaultApiKey}.
  *
  * @since 0.1.0
  * @category models
@@ -53,14 +53,24 @@ export interface Options {
   readonly host?: string | undefined
   /** The API keys the server accepts. Default `[defaultApiKey]`. */
   readonly apiKeys?: ReadonlyArray<string> | undefined
-  /** The seeded data set. */
+  /**
+   * The seeded data set: by default 500 runs of 5 tasks over the 30 days up to the server's
+   * start (`RunStore.defaultSeed`). Pin `seed.until` for the same data on every run.
+   */
   readonly seed?: RunStore.SeedOptions | undefined
   /** The delays of runs that `tasks/execute` starts. */
   readonly lifecycle?: RunStore.LifecycleOptions | undefined
   /**
+   * How timestamps are written: `"mixed"` (the default) answers a quarter of the seeded runs
+   * in Postgres text (`2022-01-11 22:32:45.601486+00`, as the API's own examples) and the
+   * rest in RFC 3339; `"postgres"` or `"rfc3339"` answers every timestamp so.
+   */
+  readonly timestamps?: RunStore.TimestampFormat | "mixed" | undefined
+  /**
    * The store's clock: `"effect"` (the default) reads the `Clock` of the layer's context,
    * which is real time unless a test provides `TestClock`; `"manual"` starts at `manualStart`
-   * (default the seed's `until`, just after the newest seeded run) and moves only with `advance`.
+   * (default the seed's `until`, else the real time the server starts) and moves only with
+   * `advance`. Either way the seeded window ends at the clock's start unless `seed.until` says.
    */
   readonly clock?: "effect" | "manual" | undefined
   readonly manualStart?: Date | undefined
@@ -161,12 +171,19 @@ const layerSelfServed = Layer.effect(
 )
 
 const layerState = (options: Options) => {
-  let manualNow = (options.manualStart ?? options.seed?.until ?? new Date("2026-01-01T00:00:00Z")).getTime()
+  // Read when the store is built (it asks for the time then), not when the layer is described.
+  let manualNow: number | undefined
+  const manualTime = () => (manualNow ??= (options.manualStart ?? options.seed?.until)?.getTime() ?? Date.now())
   const manual = options.clock === "manual"
-  const advance = manual ? (ms: number) => (manualNow += ms) : undefined
+  const advance = manual ? (ms: number) => (manualNow = manualTime() + ms) : undefined
   const apiKeys = options.apiKeys ?? [defaultApiKey]
   const state = Layer.mergeAll(
-    RunStore.layer({ seed: options.seed, lifecycle: options.lifecycle, now: manual ? () => manualNow : undefined }),
+    RunStore.layer({
+      seed: options.seed,
+      lifecycle: options.lifecycle,
+      now: manual ? manualTime : undefined,
+      timestamps: options.timestamps
+    }),
     Faults.layer({ faults: options.faults, seed: options.seed?.seed }),
     RequestLog.layer({ capacity: options.logCapacity })
   )

@@ -1,31 +1,16 @@
-import type { Run } from "@airplane-runs/contract"
+import { Run, RunStatus } from "@airplane-runs/contract"
 import { RunsServer, RunStore } from "@airplane-runs/server"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Schema, TestClock } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { get, json, post } from "./utils/http.js"
+import { day, lastUpdated, manualStore, minute, start as until, walk } from "./utils/store.js"
 
-const until = Date.parse("2026-01-01T00:00:00Z")
-const day = 86_400_000
-const statuses = ["NotStarted", "Queued", "Active", "Succeeded", "Failed", "Cancelled"] as const
-const terminal = new Set(["Succeeded", "Failed", "Cancelled"])
+const decodeRun = Schema.decodeUnknownSync(Run.Run)
+// The query's form of Postgres text: what a client copying a timestamp from an answer sends.
+const postgresText = (date: Date) => date.toISOString().replace("T", " ").replace("Z", "+00")
 
-/** A store whose clock is a variable the test moves. */
-const manualStore = (options: Omit<NonNullable<Parameters<typeof RunStore.make>[0]>, "now"> = {}, start = until) => {
-  const clock = { time: start }
-  return Effect.map(RunStore.make({ ...options, now: () => clock.time }), (store) => ({ store, clock }))
-}
-
-/** Every run of a store, page by page, as a client would walk them. */
-const walk = (store: RunStore.Service, params: Omit<Parameters<RunStore.Service["list"]>[0], "page"> = {}) => {
-  const pages: Array<ReadonlyArray<Run.Run>> = []
-  const limit = params.limit === undefined || params.limit === 0 ? 50 : params.limit
-  for (let page = 0;; page++) {
-    const runs = store.list({ ...params, page })
-    pages.push(runs)
-    if (runs.length < limit) return pages
-  }
-}
+const statuses = RunStatus.values
 
 const snapshot = (store: RunStore.Service) => ({
   tasks: store.tasks,
@@ -34,8 +19,14 @@ const snapshot = (store: RunStore.Service) => ({
 
 const kindOf = (value: unknown): string => value === null ? "null" : Array.isArray(value) ? "array" : typeof value
 
+const countStatuses = (runs: ReadonlyArray<{ readonly status?: string | null | undefined }>) => {
+  const counts = new Map<string, number>()
+  for (const run of runs) counts.set(run.status!, (counts.get(run.status!) ?? 0) + 1)
+  return counts
+}
+
 describe("seeding", () => {
-  it.effect("the same seed gives identical tasks, runs and outputs", () =>
+  it.effect("the same seed and window give identical tasks, runs and outputs", () =>
     Effect.gen(function*() {
       const a = yield* manualStore({ seed: { seed: 1234, runs: 120 } })
       const b = yield* manualStore({ seed: { seed: 1234, runs: 120 } })
@@ -53,9 +44,12 @@ describe("seeding", () => {
       assert.notDeepEqual(a.runs.map((r) => r.status), b.runs.map((r) => r.status))
     }))
 
-  it.effect("defaults: 5 tasks, 200 runs over the 30 days before 2026-01-01, unique Airplane-shaped ids", () =>
+  it.effect("defaults: 5 tasks, 500 runs over the 30 days up to the store's start, unique Airplane-shaped ids", () =>
     Effect.gen(function*() {
-      const { store } = yield* manualStore()
+      // any start: the window follows it
+      const started = Date.parse("2031-03-15T08:30:00Z")
+      const { store } = yield* manualStore({}, started)
+      assert.deepStrictEqual(store.window, { since: new Date(started - 30 * day), until: new Date(started) })
       assert.strictEqual(store.tasks.length, 5)
       assert.deepStrictEqual(store.tasks.map((t) => t.slug), [
         "hello_world",
@@ -67,43 +61,70 @@ describe("seeding", () => {
       assert.strictEqual(store.tasks[0]!.name, "Hello World")
       for (const task of store.tasks) assert.match(task.id, /^tsk20210728z[0-9a-z]{10}$/)
       const runs = walk(store).flat()
-      assert.strictEqual(runs.length, 200)
-      assert.strictEqual(new Set(runs.map((r) => r.id)).size, 200)
+      assert.strictEqual(runs.length, RunStore.defaultSeed.runs)
+      assert.strictEqual(new Set(runs.map((r) => r.id)).size, runs.length)
       for (const run of runs) {
         assert.match(run.id!, /^run\d{8}z[0-9a-z]{10}$/)
         const created = run.createdAt!.getTime()
-        assert.isAtMost(created, until)
-        assert.isAtLeast(created, until - 31 * day)
+        assert.isAtMost(created, started)
+        assert.isAtLeast(created, started - 30 * day)
         assert.strictEqual(run.id!.slice(3, 11), run.createdAt!.toISOString().slice(0, 10).replaceAll("-", ""))
       }
-      // the tasks all get runs
+      // the window is used from end to end, and the tasks all get runs
+      assert.isBelow(runs[0]!.createdAt!.getTime(), started)
+      assert.isAbove(runs[0]!.createdAt!.getTime(), started - 15 * minute)
+      assert.isBelow(runs.at(-1)!.createdAt!.getTime(), started - 29 * day)
       assert.strictEqual(new Set(runs.map((r) => r.taskID)).size, 5)
     }))
 
-  it.effect("honours tasks, runs and until", () =>
+  it.effect("the window ends when the store is made, unless seed.until pins it", () =>
+    Effect.gen(function*() {
+      const offsets = (store: RunStore.Service) =>
+        walk(store).flat().map((run) => store.window.until.getTime() - run.createdAt!.getTime())
+      const early = yield* manualStore({}, until)
+      const late = yield* manualStore({}, until + 90 * day)
+      assert.strictEqual(late.store.window.until.getTime(), until + 90 * day)
+      // the same data, moved along with the start
+      assert.deepStrictEqual(offsets(late.store), offsets(early.store))
+      // pinned: the same runs whenever the store is made
+      const pinned = { until: new Date(until) }
+      const a = yield* manualStore({ seed: pinned }, until + day)
+      const b = yield* manualStore({ seed: pinned }, until + 90 * day)
+      assert.deepStrictEqual(a.store.window, b.store.window)
+      assert.deepStrictEqual(
+        walk(a.store).flat().map((r) => [r.id, r.createdAt]),
+        walk(b.store).flat().map((r) => [r.id, r.createdAt])
+      )
+    }))
+
+  it.effect("honours tasks, runs, days and until", () =>
     Effect.gen(function*() {
       const end = Date.parse("2024-06-01T00:00:00Z")
-      const { store } = yield* manualStore({ seed: { tasks: 10, runs: 30, until: new Date(end) } }, end)
+      const { store } = yield* manualStore({ seed: { tasks: 10, runs: 30, days: 7, until: new Date(end) } }, end)
       assert.strictEqual(store.tasks.length, 10)
       assert.strictEqual(new Set(store.tasks.map((t) => t.slug)).size, 10)
       assert.strictEqual(store.tasks[8]!.slug, "hello_world_1")
       assert.strictEqual(store.size(), 30)
-      const newest = store.list({ limit: 1 })[0]!
-      assert.isAtMost(newest.createdAt!.getTime(), end)
-      assert.isAbove(newest.createdAt!.getTime(), end - day)
+      assert.deepStrictEqual(store.window, { since: new Date(end - 7 * day), until: new Date(end) })
+      for (const run of walk(store).flat()) {
+        assert.isAtMost(run.createdAt!.getTime(), end)
+        assert.isAtLeast(run.createdAt!.getTime(), end - 7 * day)
+      }
     }))
 
-  it.effect("200 runs spread over all six statuses, each with the fields its status implies", () =>
+  it.effect("at the start, all six statuses, each with the fields it implies; only the newest runs are unfinished", () =>
     Effect.gen(function*() {
-      // a day after the newest run, every seeded run has reached its final state
-      const { store } = yield* manualStore({}, until + day)
+      const { store } = yield* manualStore()
       const runs = walk(store).flat()
-      const counts = new Map<string, number>()
-      for (const run of runs) counts.set(run.status!, (counts.get(run.status!) ?? 0) + 1)
+      const counts = countStatuses(runs)
       for (const status of statuses) assert.isAbove(counts.get(status) ?? 0, 0, status)
       assert.isAbove(counts.get("Succeeded")!, counts.get("Failed")!)
       for (const run of runs) {
         const s = run.status!
+        if (!RunStatus.isTerminal(s)) {
+          // still going: created in the window's last quarter hour, as a live API's runs are
+          assert.isAbove(run.createdAt!.getTime(), until - 15 * minute, `${run.id} ${s}`)
+        }
         assert.strictEqual(run.activeAt !== null, s !== "NotStarted" && s !== "Queued", `${run.id} ${s} activeAt`)
         assert.strictEqual(run.succeededAt !== null, s === "Succeeded", `${run.id} succeededAt`)
         assert.strictEqual(run.failedAt !== null, s === "Failed", `${run.id} failedAt`)
@@ -112,12 +133,48 @@ describe("seeding", () => {
         if (run.activeAt) assert.isAbove(run.activeAt.getTime(), run.createdAt!.getTime())
         const end = run.succeededAt ?? run.failedAt ?? run.cancelledAt
         if (end) assert.isAbove(end.getTime(), run.activeAt!.getTime())
+        // nothing has happened after the start
+        for (const date of [run.activeAt, end]) if (date) assert.isAtMost(date.getTime(), until, run.id!)
       }
+    }))
+
+  it.effect("the unfinished seeded runs move on as time passes, and all have finished within half an hour", () =>
+    Effect.gen(function*() {
+      const { clock, store } = yield* manualStore()
+      const order = (status: string) => statuses.indexOf(status as RunStatus.RunStatus)
+      const seen = new Map(walk(store).flat().map((run) => [run.id!, run.status!]))
+      const unfinished = [...seen].filter(([, status]) => !RunStatus.isTerminal(status)).map(([id]) => id)
+      assert.isNotEmpty(unfinished)
+      const moved = new Set<string>()
+      for (let elapsed = 0; elapsed < 30 * minute; elapsed += 10_000) {
+        clock.time = until + elapsed
+        for (const id of unfinished) {
+          const status = store.get(id)!.status!
+          const before = seen.get(id)!
+          // forward only, and once terminal, for good
+          if (RunStatus.isTerminal(before)) assert.strictEqual(status, before, id)
+          else {assert.isTrue(
+              RunStatus.isTerminal(status) || order(status) >= order(before),
+              `${id}: ${before}, ${status}`
+            )}
+          if (status !== before) moved.add(id)
+          seen.set(id, status)
+        }
+      }
+      assert.strictEqual(moved.size, unfinished.length)
+      for (const id of unfinished) {
+        const run = store.get(id)!
+        assert.isTrue(RunStatus.isTerminal(run.status!), `${id} ${run.status}`)
+        const end = run.succeededAt ?? run.failedAt
+        assert.isAbove(end!.getTime(), until, id)
+      }
+      const counts = countStatuses(walk(store).flat())
+      assert.deepStrictEqual([...counts.keys()].filter((s) => !RunStatus.isTerminal(s as RunStatus.RunStatus)), [])
     }))
 
   it.effect("outputs of finished runs come in several JSON shapes; unfinished runs have none", () =>
     Effect.gen(function*() {
-      const { store } = yield* manualStore({}, until + day)
+      const { store } = yield* manualStore()
       const kinds = new Set<string>()
       for (const run of walk(store).flat()) {
         const output = store.outputs(run.id!)
@@ -127,87 +184,6 @@ describe("seeding", () => {
       assert.includeMembers([...kinds], ["object", "array", "string", "number", "boolean", "null"])
       assert.isUndefined(store.outputs("run20200101znothere00"))
       assert.isUndefined(store.get("run20200101znothere00"))
-    }))
-})
-
-describe("list", () => {
-  it.effect("pages newest first, `limit` at a time, the last page short, then empty", () =>
-    Effect.gen(function*() {
-      const { store } = yield* manualStore()
-      const pages = walk(store, { limit: 7 })
-      assert.deepStrictEqual(pages.map((p) => p.length), [...Array(28).fill(7), 4])
-      const runs = pages.flat()
-      const times = runs.map((r) => r.createdAt!.getTime())
-      for (let i = 1; i < times.length; i++) assert.isBelow(times[i]!, times[i - 1]!)
-      assert.deepStrictEqual(store.list({ limit: 7, page: 29 }), [])
-      assert.deepStrictEqual(store.list({ limit: 7, page: 1000 }), [])
-    }))
-
-  it.effect("limit 0 or none means 50", () =>
-    Effect.gen(function*() {
-      const { store } = yield* manualStore()
-      const ids = (runs: ReadonlyArray<Run.Run>) => runs.map((r) => r.id)
-      assert.strictEqual(store.list({}).length, 50)
-      assert.deepStrictEqual(ids(store.list({ limit: 0 })), ids(store.list({})))
-      assert.deepStrictEqual(ids(store.list({ limit: 0, page: 3 })), ids(store.list({ limit: 50, page: 3 })))
-      assert.strictEqual(store.list({ page: 3 }).length, 50)
-      assert.strictEqual(store.list({ page: 4 }).length, 0)
-    }))
-
-  it.effect("walking every page gives every run exactly once, for any limit", () =>
-    Effect.gen(function*() {
-      const { store } = yield* manualStore({ seed: { runs: 137 } })
-      for (const limit of [1, 7, 49, 50]) {
-        const ids = walk(store, { limit }).flat().map((r) => r.id)
-        assert.strictEqual(ids.length, 137, `limit ${limit}`)
-        assert.strictEqual(new Set(ids).size, 137, `limit ${limit}`)
-      }
-    }))
-
-  it.effect("filters by taskID and taskSlug; an unknown or mismatched task gives nothing", () =>
-    Effect.gen(function*() {
-      const { store } = yield* manualStore()
-      let total = 0
-      for (const task of store.tasks) {
-        const byId = walk(store, { taskID: task.id as any }).flat()
-        const bySlug = walk(store, { taskSlug: task.slug }).flat()
-        assert.isAbove(byId.length, 0)
-        for (const run of byId) assert.strictEqual(run.taskID, task.id)
-        assert.deepStrictEqual(bySlug.map((r) => r.id), byId.map((r) => r.id))
-        assert.deepStrictEqual(
-          walk(store, { taskID: task.id as any, taskSlug: task.slug }).flat().map((r) => r.id),
-          byId.map((r) => r.id)
-        )
-        total += byId.length
-      }
-      assert.strictEqual(total, 200)
-      const [a, b] = store.tasks
-      assert.deepStrictEqual(store.list({ taskID: a!.id as any, taskSlug: b!.slug }), [])
-      assert.deepStrictEqual(store.list({ taskID: "tsk20200101znothere00" as any }), [])
-      assert.deepStrictEqual(store.list({ taskSlug: "no_such_task" }), [])
-    }))
-
-  it.effect("filters by since and until, both inclusive", () =>
-    Effect.gen(function*() {
-      const { store } = yield* manualStore()
-      const all = walk(store).flat()
-      const since = all[150]!.createdAt!
-      const end = all[20]!.createdAt!
-      const inRange = walk(store, { since, until: end }).flat()
-      assert.deepStrictEqual(inRange.map((r) => r.id), all.slice(20, 151).map((r) => r.id))
-      assert.deepStrictEqual(walk(store, { since }).flat().map((r) => r.id), all.slice(0, 151).map((r) => r.id))
-      assert.deepStrictEqual(walk(store, { until: end }).flat().map((r) => r.id), all.slice(20).map((r) => r.id))
-      const justAfter = new Date(since.getTime() + 1)
-      assert.strictEqual(walk(store, { since: justAfter, until: end }).flat().length, 130)
-      assert.deepStrictEqual(store.list({ since: new Date(until + 1) }), [])
-      assert.deepStrictEqual(store.list({ until: new Date(until - 40 * day) }), [])
-      // with a task filter too
-      const task = store.tasks[0]!
-      for (const run of walk(store, { taskSlug: task.slug, since, until: end }).flat()) {
-        assert.strictEqual(run.taskID, task.id)
-        assert.isAtLeast(run.createdAt!.getTime(), since.getTime())
-        assert.isAtMost(run.createdAt!.getTime(), end.getTime())
-      }
     }))
 })
 
@@ -222,7 +198,7 @@ describe("lifecycle", () => {
       assert.deepStrictEqual(run.paramValues, { amount: 3 })
       assert.deepStrictEqual(run.resources, { db: "r" })
       assert.isNull(store.outputs(id))
-      assert.strictEqual(store.size(), 201)
+      assert.strictEqual(store.size(), RunStore.defaultSeed.runs + 1)
       assert.strictEqual(store.list({ limit: 1 })[0]!.id, id)
 
       const steps: Array<[number, string]> = [
@@ -267,27 +243,44 @@ describe("lifecycle", () => {
       assert.strictEqual(store.get(notFailing)!.status, "Succeeded")
     }))
 
-  it.effect("execute of an unknown task, or an id and slug of two tasks, starts nothing", () =>
+  it.effect("finds a task by id, slug or both; tells an unknown task from an id and a slug of two tasks", () =>
     Effect.gen(function*() {
       const { store } = yield* manualStore()
+      const [a, b] = store.tasks
+      assert.deepStrictEqual(store.findTask({ slug: a!.slug }), { _tag: "Found", task: a! })
+      assert.deepStrictEqual(store.findTask({ id: a!.id }), { _tag: "Found", task: a! })
+      assert.deepStrictEqual(store.findTask({ id: a!.id, slug: a!.slug }), { _tag: "Found", task: a! })
+      assert.deepStrictEqual(store.findTask({ slug: "nope" }), { _tag: "NotFound" })
+      assert.deepStrictEqual(store.findTask({ id: "tsk20200101znothere00" }), { _tag: "NotFound" })
+      assert.deepStrictEqual(store.findTask({ id: "tsk20200101znothere00", slug: a!.slug }), { _tag: "NotFound" })
+      assert.deepStrictEqual(store.findTask({ id: a!.id, slug: b!.slug }), { _tag: "Mismatch", byId: a!, bySlug: b! })
+      assert.deepStrictEqual(store.findTask({ id: a!.id, slug: "nope" }), {
+        _tag: "Mismatch",
+        byId: a!,
+        bySlug: undefined
+      })
+      // and execute starts a run only for a task found
       assert.isUndefined(store.execute({ slug: "nope" }))
       assert.isUndefined(store.execute({ id: "tsk20200101znothere00" }))
-      assert.isUndefined(store.execute({ id: store.tasks[0]!.id, slug: store.tasks[1]!.slug }))
-      assert.isDefined(store.execute({ id: store.tasks[1]!.id, slug: store.tasks[1]!.slug }))
-      assert.strictEqual(store.size(), 201)
+      assert.isUndefined(store.execute({ id: a!.id, slug: b!.slug }))
+      assert.isDefined(store.execute({ id: b!.id, slug: b!.slug }))
+      assert.strictEqual(store.size(), RunStore.defaultSeed.runs + 1)
     }))
 
-  it.effect("follows the Clock of the context when no `now` is given", () =>
+  it.effect("follows the Clock of the context when no `now` is given, its window ending there", () =>
     Effect.gen(function*() {
       // @effect/vitest runs it.effect on the TestClock, at time 0
-      const store = yield* RunStore.make({ seed: { runs: 3 } })
+      const store = yield* RunStore.make({ seed: { runs: 40 } })
       assert.strictEqual(store.now(), 0)
+      assert.strictEqual(store.window.until.getTime(), 0)
       const run = store.execute({ slug: "hello_world" })!
       assert.strictEqual(run.createdAt!.getTime(), 0)
-      // the seeded runs, created in 2025, have not begun at time 0
-      for (const seeded of store.list({})) {
-        if (seeded.id !== run.id) assert.strictEqual(seeded.status, "NotStarted")
-      }
+      const seeded = walk(store).flat().filter((r) => r.id !== run.id)
+      assert.strictEqual(seeded.length, 40)
+      const unfinished = seeded.filter((r) => !RunStatus.isTerminal(r.status!))
+      assert.isNotEmpty(unfinished)
+      yield* TestClock.adjust("1 hour")
+      for (const { id } of unfinished) assert.isTrue(RunStatus.isTerminal(store.get(id!)!.status!), id!)
     }))
 })
 
@@ -328,9 +321,9 @@ describe("cancel", () => {
       }
     }))
 
-  it.effect("refuses a finished run, a cancelled one and an unknown one", () =>
+  it.effect("refuses a finished run, a cancelled one and an unknown one; cancels a seeded run still going", () =>
     Effect.gen(function*() {
-      const { clock, store } = yield* manualStore({}, until + day)
+      const { clock, store } = yield* manualStore()
       const runs = walk(store).flat()
       for (const status of ["Succeeded", "Failed", "Cancelled"] as const) {
         const run = runs.find((r) => r.status === status)!
@@ -338,13 +331,16 @@ describe("cancel", () => {
         assert.deepStrictEqual(store.cancel(run.id!), { _tag: "AlreadyTerminal", status })
         assert.deepStrictEqual(store.get(run.id!), before)
       }
+      assert.deepStrictEqual(store.cancel("run20200101znothere00"), { _tag: "NotFound" })
+      const active = runs.find((r) => r.status === "Active")!
+      assert.strictEqual(store.cancel(active.id!)._tag, "Cancelled")
+      // past the time it would have finished, it is still cancelled
+      clock.time += day
+      assert.strictEqual(store.get(active.id!)!.status, "Cancelled")
+      assert.strictEqual(store.get(active.id!)!.cancelledAt!.getTime(), until)
       const id = store.execute({ slug: "hello_world" })!.id!
       clock.time += 1_000
       assert.deepStrictEqual(store.cancel(id), { _tag: "AlreadyTerminal", status: "Succeeded" })
-      assert.deepStrictEqual(store.cancel("run20200101znothere00"), { _tag: "NotFound" })
-      // a seeded run that never ends can be cancelled
-      const active = runs.find((r) => !terminal.has(r.status!))!
-      assert.strictEqual(store.cancel(active.id!)._tag, "Cancelled")
     }))
 })
 
@@ -359,10 +355,20 @@ describe("over HTTP", () => {
     await server.stop()
   })
 
-  it("the manual clock starts at the newest seeded run's time", () => {
-    assert.strictEqual(server.store.now(), until)
-    const newest = server.store.list({ limit: 1 })[0]!
-    assert.isAtMost(newest.createdAt!.getTime(), until)
+  it("the manual clock starts at the real time the server starts, and the seeded window ends there", async () => {
+    const before = Date.now()
+    await using other = await RunsServer.start({ clock: "manual", seed: { runs: 10 } })
+    const after = Date.now()
+    const started = other.store.now()
+    assert.isAtLeast(started, before)
+    assert.isAtMost(started, after)
+    assert.strictEqual(other.store.window.until.getTime(), started)
+    const newest = other.store.list({ limit: 1 })[0]!
+    assert.isAtMost(newest.createdAt!.getTime(), started)
+    assert.isAbove(newest.createdAt!.getTime(), started - 15 * minute)
+    // a manual start, or a pinned window, moves it
+    await using pinned = await RunsServer.start({ clock: "manual", manualStart: new Date(until), seed: { runs: 10 } })
+    assert.deepStrictEqual(pinned.store.window.until, new Date(until))
   })
 
   it("limit 51 is refused with 400; limit 0 answers 50 runs", async () => {
@@ -384,7 +390,7 @@ describe("over HTTP", () => {
       assert.strictEqual(answer.status, 200)
       const runs: Array<any> = json(answer).runs
       ids.push(...runs.map((r) => r.id))
-      times.push(...runs.map((r) => Date.parse(r.createdAt)))
+      times.push(...runs.map((r) => decodeRun(r).createdAt!.getTime()))
       if (runs.length < 13) break
     }
     assert.strictEqual(ids.length, server.store.size())
@@ -402,9 +408,11 @@ describe("over HTTP", () => {
     const byId: Array<any> = json(await get(server, `/runs/list?taskID=${task.id}&limit=50`)).runs
     for (const run of byId) assert.strictEqual(run.taskID, task.id)
     // Postgres-style timestamps are accepted too
-    const pg = await get(server, `/runs/list?since=${encodeURIComponent("2025-12-31 00:00:00+00")}`)
+    const pgSince = new Date(times[30]!)
+    const pg = await get(server, `/runs/list?since=${encodeURIComponent(postgresText(pgSince))}`)
     assert.strictEqual(pg.status, 200)
-    for (const run of json(pg).runs) assert.isAtLeast(Date.parse(run.createdAt), Date.parse("2025-12-31T00:00:00Z"))
+    assert.isNotEmpty(json(pg).runs)
+    for (const run of json(pg).runs) assert.isAtLeast(lastUpdated(decodeRun(run)), pgSince.getTime())
   })
 
   it("runs started over HTTP follow the manual clock moved by advance()", async () => {
