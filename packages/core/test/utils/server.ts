@@ -14,16 +14,13 @@ import type { AddressInfo } from "node:net"
 /** Retries with waits of a millisecond or two, so a test that retries stays fast. */
 export const fastRetry: RetryPolicy.RetryPolicy = RetryPolicy.make({ initialDelay: "1 millis", maxDelay: "2 millis" })
 
-const day = 86_400_000
-
 /**
- * The embedded server on a free loopback port, its runs seeded a day before now so that
- * every seeded run that can finish has finished, whatever the date the suite runs on, and
- * started runs racing through their lifecycle in a few milliseconds.
+ * The embedded server on a free loopback port, its seeded window ending when it starts: the
+ * newest seeded runs are still NotStarted, Queued or Active then, for minutes (the rest have
+ * finished), and started runs race through their lifecycle in a few milliseconds.
  */
 export const serverLayer = (options: RunsServer.Options = {}) =>
   RunsServer.layer({
-    seed: { until: new Date(Date.now() - day) },
     lifecycle: { queueMs: 5, startMs: 5, runMs: 20 },
     ...options
   })
@@ -95,7 +92,7 @@ export const waitFor = <E, R>(
  * that tests started are passed over: their status changes within milliseconds.
  */
 export const seededRun = (server: RunsServer.Service, ...wanted: ReadonlyArray<string>): Runs.Run => {
-  const seededBefore = server.store.now() - 3_600_000
+  const seededBefore = server.store.window.until.getTime()
   for (let page = 0;; page++) {
     const runs = server.store.list({ page })
     const run = runs.find((r) =>
