@@ -1,7 +1,7 @@
-import { RunsApi } from "@airplane-runs/contract"
+import { Run, RunsApi } from "@airplane-runs/contract"
 import { RunsServer, RunStore } from "@airplane-runs/server"
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Scope, TestClock, Tracer } from "effect"
+import { Context, Effect, Exit, Layer, Schema, Scope, TestClock, Tracer } from "effect"
 import { afterAll, beforeAll, beforeEach } from "vitest"
 import { admin, get, json, post, refused, send } from "./utils/http.js"
 
@@ -70,8 +70,9 @@ describe("GET /v0/runs/get", () => {
     assert.strictEqual(body.taskID, run.taskID)
     assert.strictEqual(body.teamID, RunStore.teamId)
     assert.strictEqual(body.createdBy, RunStore.userId)
-    assert.strictEqual(body.createdAt, run.createdAt!.toISOString())
-    assert.strictEqual(body.succeededAt, run.succeededAt!.toISOString())
+    const written = Schema.decodeUnknownSync(Run.Run)(body)
+    assert.deepStrictEqual(written.createdAt, run.createdAt)
+    assert.deepStrictEqual(written.succeededAt, run.succeededAt)
     assert.isNull(body.failedAt)
     assert.isNull(body.cancelledAt)
     for (
@@ -172,14 +173,39 @@ describe("POST /v0/tasks/execute and /v0/runs/cancel", () => {
     assert.strictEqual(json(await get(server, `/runs/get?id=${byId}`)).taskID, task.id)
   })
 
-  it("answers 404 task_not_found for an unknown task or an id and slug that disagree", async () => {
+  it("answers 404 task_not_found for a task that does not exist, by slug or by id", async () => {
     const size = server.store.size()
-    const [a, b] = server.store.tasks
-    for (const body of [{ slug: "no_such_task" }, { id: "tsk20200101znothere00" }, { id: a!.id, slug: b!.slug }]) {
+    const task = server.store.tasks[0]!
+    for (
+      const [body, named] of [
+        [{ slug: "no_such_task" }, "no_such_task"],
+        [{ id: "tsk20200101znothere00" }, "tsk20200101znothere00"],
+        [{ id: "tsk20200101znothere00", slug: task.slug }, "tsk20200101znothere00"]
+      ] as const
+    ) {
       const answer = await post(server, "/tasks/execute", body)
       assert.strictEqual(answer.status, 404, JSON.stringify(body))
-      assert.strictEqual(json(answer).code, "task_not_found")
+      assert.deepStrictEqual(json(answer), { error: `task ${named} not found`, code: "task_not_found" })
     }
+    assert.strictEqual(server.store.size(), size)
+  })
+
+  it("answers 400 task_mismatch, naming both, for an id and a slug of different tasks", async () => {
+    const size = server.store.size()
+    const [a, b] = server.store.tasks
+    const mismatch = await post(server, "/tasks/execute", { id: a!.id, slug: b!.slug })
+    assert.strictEqual(mismatch.status, 400)
+    assert.deepStrictEqual(json(mismatch), {
+      error: `the id and the slug name different tasks: ${a!.id} is ${a!.slug}, the slug ${b!.slug} is task ${
+        b!.id
+      }; send one`,
+      code: "task_mismatch"
+    })
+    // an id that exists with a slug that names no task: the id's task is there, so not a 404
+    const unknownSlug = await post(server, "/tasks/execute", { id: a!.id, slug: "no_such_task" })
+    assert.strictEqual(unknownSlug.status, 400)
+    assert.strictEqual(json(unknownSlug).code, "task_mismatch")
+    assert.include(json(unknownSlug).error, `${a!.id} is ${a!.slug}, no task has the slug no_such_task`)
     assert.strictEqual(server.store.size(), size)
   })
 
@@ -273,132 +299,6 @@ describe("errors", () => {
   it("answers 404 for a path outside the API and the admin routes", async () => {
     const answer = await send(`${server.url}/v1/runs/get?id=x`)
     assert.strictEqual(answer.status, 404)
-  })
-})
-
-describe("Idempotency-Key", () => {
-  it("replays the first 2xx answer of a POST, echoing the key", async () => {
-    const size = server.store.size()
-    const headers = { "idempotency-key": "key-replay-1" }
-    const first = await post(server, "/tasks/execute", { slug: "sync_users" }, { headers })
-    const second = await post(server, "/tasks/execute", { slug: "sync_users" }, { headers })
-    assert.strictEqual(first.status, 200)
-    assert.strictEqual(second.status, 200)
-    assert.strictEqual(first.headers.get("idempotency-key"), "key-replay-1")
-    assert.isNull(first.headers.get("idempotent-replayed"))
-    assert.strictEqual(second.headers.get("idempotency-key"), "key-replay-1")
-    assert.strictEqual(second.headers.get("idempotent-replayed"), "true")
-    assert.strictEqual(second.text, first.text)
-    assert.strictEqual(server.store.size(), size + 1)
-    assert.deepStrictEqual(server.requestLog.entries().map((entry) => entry.replayed), [false, true])
-  })
-
-  it("executes again for another key, and without a key", async () => {
-    const a = await execute({ slug: "sync_users" }, { "idempotency-key": "key-a" })
-    const b = await execute({ slug: "sync_users" }, { "idempotency-key": "key-b" })
-    const c = await execute({ slug: "sync_users" })
-    const d = await execute({ slug: "sync_users" })
-    assert.strictEqual(new Set([a, b, c, d]).size, 4)
-  })
-
-  it("keeps a key per endpoint: the same key on cancel does not replay execute", async () => {
-    const headers = { "idempotency-key": "key-per-path" }
-    const runID = await execute({ slug: "hello_world" }, headers)
-    const cancel = await post(server, "/runs/cancel", { runID }, { headers })
-    assert.strictEqual(cancel.status, 200)
-    assert.deepStrictEqual(json(cancel), {})
-    assert.isNull(cancel.headers.get("idempotent-replayed"))
-    assert.strictEqual(server.store.get(runID)!.status, "Cancelled")
-    // and a retried cancel with its key gets the first answer, not run_terminal
-    const retried = await post(server, "/runs/cancel", { runID }, { headers })
-    assert.strictEqual(retried.status, 200)
-    assert.strictEqual(retried.headers.get("idempotent-replayed"), "true")
-  })
-
-  it("does not keep an error answer: the same key then succeeds", async () => {
-    const headers = { "idempotency-key": "key-after-404" }
-    const missing = await post(server, "/tasks/execute", { slug: "no_such_task" }, { headers })
-    assert.strictEqual(missing.status, 404)
-    assert.strictEqual(missing.headers.get("idempotency-key"), "key-after-404")
-    const ok = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(ok.status, 200)
-    assert.isNull(ok.headers.get("idempotent-replayed"))
-  })
-
-  it("lets a POST that met an injected fault be retried with its key", async () => {
-    server.faults.add({ route: "tasks/execute", kind: "status", status: 503, times: 1 })
-    const headers = { "idempotency-key": "key-after-fault" }
-    const size = server.store.size()
-    const failed = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(failed.status, 503)
-    assert.strictEqual(server.store.size(), size)
-    const retried = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(retried.status, 200, retried.text)
-    assert.isNull(retried.headers.get("idempotent-replayed"))
-    const replayed = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(replayed.headers.get("idempotent-replayed"), "true")
-    assert.strictEqual(replayed.text, retried.text)
-    assert.strictEqual(server.store.size(), size + 1)
-  })
-
-  it("releases the key of a request whose client went away during its delay", async () => {
-    server.faults.add({ route: "tasks/execute", kind: "slow", delayMs: 5_000, times: 1 })
-    const headers = { "idempotency-key": "key-abandoned" }
-    const abort = new AbortController()
-    const first = fetch(`${server.apiUrl}/tasks/execute`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-airplane-api-key": server.apiKey, ...headers },
-      body: JSON.stringify({ slug: "hello_world" }),
-      signal: abort.signal
-    }).catch(() => "aborted")
-    while (server.faults.list().length > 0) await new Promise((resolve) => setTimeout(resolve, 5))
-    abort.abort()
-    assert.strictEqual(await first, "aborted")
-    const size = server.store.size()
-    // The server learns of the abort a moment later; until then the key is in flight (409).
-    let retried = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    for (let i = 0; i < 100 && retried.status === 409; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-      retried = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    }
-    assert.strictEqual(retried.status, 200, retried.text)
-    assert.strictEqual(server.store.size(), size + 1)
-  })
-
-  it("answers 409 to a request whose key is still in flight, then replays", async () => {
-    server.faults.add({ route: "tasks/execute", kind: "slow", delayMs: 300, times: 1 })
-    const headers = { "idempotency-key": "key-in-flight" }
-    const first = post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    // the fault is taken when the first request arrives: from then on it is in flight
-    while (server.faults.list().length > 0) await new Promise((resolve) => setTimeout(resolve, 5))
-    const conflict = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(conflict.status, 409)
-    assert.strictEqual(json(conflict).code, "idempotency_conflict")
-    assert.strictEqual(conflict.headers.get("x-airplane-retryable"), "true")
-    assert.strictEqual(conflict.headers.get("idempotency-key"), "key-in-flight")
-    const answer = await first
-    assert.strictEqual(answer.status, 200)
-    const replay = await post(server, "/tasks/execute", { slug: "hello_world" }, { headers })
-    assert.strictEqual(replay.headers.get("idempotent-replayed"), "true")
-    assert.strictEqual(replay.text, answer.text)
-  })
-
-  it("keeps a key for an hour of the server's clock", async () => {
-    const headers = { "idempotency-key": "key-expiry" }
-    const first = await execute({ slug: "hello_world" }, headers)
-    server.advance!(60 * 60 * 1000 - 1)
-    assert.strictEqual(await execute({ slug: "hello_world" }, headers), first)
-    server.advance!(1)
-    assert.notStrictEqual(await execute({ slug: "hello_world" }, headers), first)
-  })
-
-  it("ignores the key on GET", async () => {
-    const headers = { "idempotency-key": "key-on-get" }
-    await get(server, "/runs/list?limit=1", { headers })
-    const second = await get(server, "/runs/list?limit=1", { headers })
-    assert.strictEqual(second.status, 200)
-    assert.isNull(second.headers.get("idempotent-replayed"))
-    assert.isNull(second.headers.get("idempotency-key"))
   })
 })
 

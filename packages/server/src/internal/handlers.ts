@@ -1,9 +1,14 @@
-import { ApiError, RunsApi } from "@airplane-runs/contract"
-import { HttpApiBuilder, type HttpApiError, type HttpApp } from "@effect/platform"
+import { ApiError, type Run, RunsApi } from "@airplane-runs/contract"
+import { HttpApiBuilder, type HttpApiError, type HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Predicate, Redacted } from "effect"
-import { RunStore } from "../RunStore.js"
+import { RunStore, type Service } from "../RunStore.js"
+import { encodeRun } from "./wire.js"
 
 const runNotFound = (id: string) => new ApiError.NotFound({ error: `run ${id} not found`, code: "run_not_found" })
+
+// Runs are written here rather than by the endpoint's schema, which has one way to write a
+// date: the store says, run by run, whether its timestamps are RFC 3339 or Postgres text.
+const wire = (store: Service, run: Run.Run) => encodeRun(run, store.timestampFormat(run.id!))
 
 /** The runs endpoints, over the store. */
 export const runs = HttpApiBuilder.group(RunsApi.RunsApi, "runs", (handlers) =>
@@ -11,13 +16,18 @@ export const runs = HttpApiBuilder.group(RunsApi.RunsApi, "runs", (handlers) =>
     handlers
       .handle("get", ({ urlParams }) => {
         const run = store.get(urlParams.id)
-        return run === undefined ? Effect.fail(runNotFound(urlParams.id)) : Effect.succeed(run)
+        return run === undefined
+          ? Effect.fail(runNotFound(urlParams.id))
+          : Effect.sync(() => HttpServerResponse.unsafeJson(wire(store, run)))
       })
       .handle("getOutputs", ({ urlParams }) => {
         const output = store.outputs(urlParams.id)
         return output === undefined ? Effect.fail(runNotFound(urlParams.id)) : Effect.succeed({ output })
       })
-      .handle("list", ({ urlParams }) => Effect.succeed({ runs: store.list(urlParams) }))
+      .handle("list", ({ urlParams }) =>
+        Effect.sync(() =>
+          HttpServerResponse.unsafeJson({ runs: store.list(urlParams).map((run) => wire(store, run)) })
+        ))
       .handle("cancel", ({ payload }) => {
         const outcome = store.cancel(payload.runID)
         switch (outcome._tag) {
@@ -43,15 +53,30 @@ export const tasks = HttpApiBuilder.group(
   (handlers) =>
     Effect.map(RunStore, (store) =>
       handlers.handle("execute", ({ payload }) => {
-        const run = store.execute(payload)
-        return run === undefined
-          ? Effect.fail(
-            new ApiError.NotFound({
-              error: `task ${payload.id ?? payload.slug} not found`,
-              code: "task_not_found"
-            })
-          )
-          : Effect.succeed({ runID: run.id! })
+        const found = store.findTask(payload)
+        switch (found._tag) {
+          case "NotFound":
+            return Effect.fail(
+              new ApiError.NotFound({ error: `task ${payload.id ?? payload.slug} not found`, code: "task_not_found" })
+            )
+          case "Mismatch": {
+            // Both exist, or the id does: "not found" would send the caller looking for a task
+            // that is there. Say which task each names.
+            const { byId, bySlug } = found
+            const slug = bySlug === undefined
+              ? `no task has the slug ${payload.slug}`
+              : `the slug ${payload.slug} is task ${bySlug.id}`
+            const error = `the id and the slug name different tasks: ${byId.id} is ${byId.slug}, ${slug}; send one`
+            return Effect.fail(
+              new ApiError.BadRequest({
+                error,
+                code: "task_mismatch"
+              })
+            )
+          }
+          case "Found":
+            return Effect.succeed({ runID: store.execute(payload)!.id! })
+        }
       }))
 )
 
