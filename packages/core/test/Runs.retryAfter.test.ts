@@ -7,9 +7,18 @@
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Chunk, Clock, Effect, Fiber, Option, Schedule, TestClock, TestContext } from "effect"
+import { Chunk, Clock, Effect, Fiber, Logger, LogLevel, Option, Schedule, TestClock, TestContext } from "effect"
 import { createServer } from "node:net"
-import { fastRetry, fresh, realSleep, requests, seededRun, testLayer, waitFor } from "./utils/server.js"
+import {
+  capturingLogger,
+  fastRetry,
+  fresh,
+  realSleep,
+  requests,
+  seededRun,
+  testLayer,
+  waitFor
+} from "./utils/server.js"
 
 const expectTag = <T extends RunsError.RunsError["_tag"]>(error: RunsError.RunsError, tag: T) => {
   assert.strictEqual(error._tag, tag, error.message)
@@ -79,6 +88,22 @@ layer(testLayer(), { excludeTestServices: true })("Retry-After over HTTP", (it) 
       assert.strictEqual((yield* Fiber.join(fiber)).id, id)
       assert.deepStrictEqual((yield* requests).map((entry) => entry.status), [429, 200])
     }).pipe(Effect.provide(TestContext.TestContext)))
+
+  it.effect("the retry's log line shows the wait as decided, never less than the Retry-After", () =>
+    Effect.gen(function*() {
+      const server = yield* fresh
+      const runs = yield* Runs.Runs
+      server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "1", times: 1 })
+      const { layer: logger, lines } = capturingLogger()
+      yield* runs.get({ id: seededRun(server, "Succeeded").id! }).pipe(
+        Logger.withMinimumLogLevel(LogLevel.Debug),
+        Effect.provide(logger)
+      )
+      const waited = JSON.parse(lines[1]).annotations["airplane.retry_in_ms"]
+      assert.isAtLeast(waited, 1_000)
+      assert.isAtMost(waited, 1_100)
+      assert.include(lines[0], `retrying in ${waited} ms`)
+    }))
 
   it.effect("a deadline's Timeout says how many attempts it made", () =>
     Effect.gen(function*() {

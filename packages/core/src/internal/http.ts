@@ -242,6 +242,8 @@ interface Progress {
   startedAt: number
   /** Why the last attempt failed. */
   failure: RunsError.RunsError | undefined
+  /** How long the call waits before its next attempt, as decided. */
+  waitMs: number
 }
 
 /** How long the API asked to wait before another attempt, when it did. */
@@ -263,6 +265,7 @@ const obeyServer = (policy: RetryPolicy, progress: Progress, deadline: Deadline 
         const planned = ScheduleIntervals.start(decision.intervals)
         const start = Math.max(planned, now + (retryAfterOf(error) ?? 0))
         if (deadline !== undefined && start >= deadline.at) return [next, out, ScheduleDecision.done] as const
+        progress.waitMs = Math.max(0, start - now)
         return [
           next,
           out,
@@ -277,19 +280,19 @@ const logRetries = (policy: RetryPolicy, progress: Progress, method: string, pat
   Schedule.onDecision(policy, (_, decision) => {
     const error = progress.failure
     if (ScheduleDecision.isDone(decision) || error === undefined) return Effect.void
-    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const waitMs = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
-      const status = "status" in error ? ` ${error.status}` : ""
-      return Effect.logDebug(
-        `${method} ${path}: attempt ${progress.attempts} failed with ${error._tag}${status}; retrying in ${waitMs} ms`
-      ).pipe(Effect.annotateLogs({
-        "airplane.http.method": method,
-        "airplane.http.path": path,
-        "airplane.attempt": progress.attempts,
-        "airplane.error": error._tag,
-        "airplane.retry_in_ms": waitMs
-      }))
-    })
+    // The wait as decided, from the time the decision was made: read from the clock again, it
+    // would show less than a Retry-After the call obeys.
+    const waitMs = progress.waitMs
+    const status = "status" in error ? ` ${error.status}` : ""
+    return Effect.logDebug(
+      `${method} ${path}: attempt ${progress.attempts} failed with ${error._tag}${status}; retrying in ${waitMs} ms`
+    ).pipe(Effect.annotateLogs({
+      "airplane.http.method": method,
+      "airplane.http.path": path,
+      "airplane.attempt": progress.attempts,
+      "airplane.error": error._tag,
+      "airplane.retry_in_ms": waitMs
+    }))
   })
 
 /**
@@ -476,7 +479,7 @@ export const execute = <A>(
   }
 
   return Effect.suspend(() => {
-    const progress: Progress = { attempts: 0, startedAt: 0, failure: undefined }
+    const progress: Progress = { attempts: 0, startedAt: 0, failure: undefined, waitMs: 0 }
     const wire = (error: HttpClientError.HttpClientError) =>
       new RunsError.TransportError({
         method,
