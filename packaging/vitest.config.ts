@@ -1,8 +1,9 @@
-import { defineProject, mergeConfig } from "vitest/config"
+import { configDefaults, defineProject, mergeConfig } from "vitest/config"
 import shared from "../vitest.shared.js"
 
-// Building, packing and installing take minutes on a busy 2-core machine, not seconds.
+// The quick checks of the READMEs and manifests. test/slow (building, packing and installing
+// the tarballs, docgen) is the project slow:packaging, which `pnpm test:all` runs.
 export default mergeConfig(
   shared,
-  defineProject({ test: { name: "packaging", testTimeout: 300_000, hookTimeout: 300_000 } })
+  defineProject({ test: { name: "packaging", exclude: [...configDefaults.exclude, "test/slow/**"] } })
 )

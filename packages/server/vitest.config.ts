@@ -1,4 +1,8 @@
-import { defineProject, mergeConfig } from "vitest/config"
+import { configDefaults, defineProject, mergeConfig } from "vitest/config"
 import shared from "../../vitest.shared.js"
 
-export default mergeConfig(shared, defineProject({ test: { name: "server" } }))
+// test/browser drives Chromium: it runs under `pnpm test:all`, as the project slow:browser.
+export default mergeConfig(
+  shared,
+  defineProject({ test: { name: "server", exclude: [...configDefaults.exclude, "test/browser/**"] } })
+)

@@ -16,8 +16,12 @@ const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name
 /** The packages published to npm, by folder under packages/. */
 export const publishable = ["contract", "core", "promise", "server"] as const
 
-export const run = (command: string, args: ReadonlyArray<string>, cwd: string = root) =>
-  promisify(execFile)(command, args, { cwd, maxBuffer: 64 * 2 ** 20, env: { ...process.env, FORCE_COLOR: "0" } })
+export const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  cwd: string = root,
+  env: NodeJS.ProcessEnv = process.env
+) => promisify(execFile)(command, args, { cwd, maxBuffer: 64 * 2 ** 20, env: { ...env, FORCE_COLOR: "0" } })
 
 /** pnpm as this process was started by it, or as `npx pnpm@10`. */
 export const pnpm = (args: ReadonlyArray<string>, cwd: string = root) => {
@@ -30,19 +34,22 @@ export const pnpm = (args: ReadonlyArray<string>, cwd: string = root) => {
 /** `pnpm build`: every publishable package to its `dist`. */
 export const build = () => run(bin("tsc"), ["-b", "tsconfig.build.json"])
 
-/** Packs each publishable package into a fresh folder; answers the tarballs by package. */
-export const pack = async (): Promise<Record<(typeof publishable)[number], string>> => {
-  const dir = mkdtempSync(join(tmpdir(), "airplane-runs-packs-"))
+/** Packs each publishable package into `dir`; answers the tarballs by package. */
+export const packInto = async (dir: string): Promise<Record<(typeof publishable)[number], string>> => {
+  mkdirSync(dir, { recursive: true })
   const tarballs: Record<string, string> = {}
   for (const name of publishable) {
     const before = new Set(readdirSync(dir))
     await pnpm(["pack", "--pack-destination", dir], join(root, "packages", name))
     const made = readdirSync(dir).filter((file) => !before.has(file))
-    if (made.length !== 1) throw new Error(`pnpm pack of ${name} made ${made.join(", ") || "nothing"}`)
+    if (made.length !== 1) throw new Error(`pnpm pack of ${name} made ${made.join(", ") || "nothing"} in ${dir}`)
     tarballs[name] = join(dir, made[0]!)
   }
   return tarballs as Record<(typeof publishable)[number], string>
 }
+
+/** Packs each publishable package into a fresh folder; answers the tarballs by package. */
+export const pack = () => packInto(mkdtempSync(join(tmpdir(), "airplane-runs-packs-")))
 
 export interface Lint {
   readonly tarball: string

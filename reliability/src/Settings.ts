@@ -1,6 +1,8 @@
 /**
- * How hard the suite pushes: `pnpm reliability` sets `RELIABILITY_FULL=1` for the full counts
- * of the issue; `pnpm test` runs the same checks with reduced counts, to stay in the CI budget.
+ * How hard the suite pushes: `RELIABILITY_FULL=1` gives the full counts of the issue, set by
+ * `pnpm reliability` and by `pnpm test:all` (the project slow:reliability in vitest.config.ts).
+ * `pnpm test` runs the secrets watch alone, with reduced counts, to stay in its 2-minute budget
+ * (reliability/vitest.config.ts).
  */
 
 /** Whether this is the full run. */

@@ -6,7 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { publishable, root, run } from "../src/Packages.js"
+import { publishable, root, run } from "../../src/Packages.js"
 
 const pages = (dir: string): Record<string, string> =>
   existsSync(dir)

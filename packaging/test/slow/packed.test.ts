@@ -1,0 +1,264 @@
+/**
+ * The packages as a user gets them. The tarballs as packed: linted, holding what they should,
+ * every relative link of their READMEs leading to a file inside them. Then the README's Install
+ * section, run as written, with npm and with pnpm, into a project outside the repository (in
+ * the OS temp dir): what it installs, and a TypeScript program type-checked and run there
+ * against the embedded server, a CommonJS one, and the server's CLI.
+ */
+import { assert, beforeAll, describe, it } from "@effect/vitest"
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join, posix } from "node:path"
+import { installBlock, installBlocks, relativeLinks } from "../../src/Markdown.js"
+import { build, lint, pack, publishable, root, run } from "../../src/Packages.js"
+
+type Tarballs = Record<(typeof publishable)[number], string>
+
+/** The entries of a tarball, and the text of one of them. */
+const entries = async (tarball: string) => (await run("tar", ["tzf", tarball])).stdout.trim().split("\n")
+const entry = async (tarball: string, path: string) => (await run("tar", ["xzf", tarball, "-O", path])).stdout
+
+describe("the packed tarballs", () => {
+  let tarballs: Tarballs
+
+  beforeAll(async () => {
+    await build()
+    tarballs = await pack()
+    return () => rmSync(dirname(tarballs.core), { recursive: true, force: true })
+  })
+
+  it("publint and arethetypeswrong find nothing in any tarball", async () => {
+    for (const name of publishable) {
+      const result = await lint(tarballs[name])
+      assert.isTrue(result.ok, `${name}:\n${result.report}`)
+    }
+  })
+
+  it("ship dist, sources and the API reference, not tests or build output", async () => {
+    const files = await entries(tarballs.core)
+    for (
+      const file of ["dist/index.js", "dist/index.d.ts", "dist/Runs.js.map", "src/Runs.ts", "LICENSE", "README.md"]
+    ) {
+      assert.include(files, `package/${file}`)
+    }
+    assert.include(files, "package/docs/modules/Runs.ts.md")
+    assert.isFalse(files.some((file) => /test|dtslint|build\/|tsbuildinfo|docs\/examples/.test(file)), files.join("\n"))
+  })
+
+  it("every relative link of every packed Markdown file leads to a file in the tarball", async () => {
+    const problems: Array<string> = []
+    let checked = 0
+    for (const name of publishable) {
+      const files = new Set(await entries(tarballs[name]))
+      for (const file of [...files].filter((file) => file.endsWith(".md"))) {
+        for (const link of relativeLinks(await entry(tarballs[name], file))) {
+          checked++
+          const target = posix.normalize(posix.join(posix.dirname(file), link))
+          const found = files.has(target) || [...files].some((f) => f.startsWith(`${target.replace(/\/$/, "")}/`))
+          if (!target.startsWith("package/") || !found) problems.push(`${name}: ${file} links ${link}`)
+        }
+      }
+    }
+    assert.isAbove(checked, 3)
+    assert.deepStrictEqual(problems, [])
+  })
+
+  it("each manifest names the Node versions, the repository and a homepage in it", async () => {
+    for (const name of publishable) {
+      const manifest = JSON.parse(await entry(tarballs[name], "package/package.json"))
+      assert.deepStrictEqual(manifest.engines, { node: ">=20.19" }, name)
+      assert.strictEqual(manifest.repository.directory, `packages/${name}`)
+      assert.isTrue(manifest.homepage.startsWith(manifest.repository.url.replace(/^git\+/, "").replace(/\.git$/, "")))
+      assert.notInclude(JSON.stringify(manifest), "workspace:", name)
+    }
+  })
+})
+
+// The README's Install section, step by step.
+const readme = readFileSync(join(root, "README.md"), "utf8")
+const steps = installBlocks(readme)
+
+// `pnpm` in the README's commands is the pnpm running these tests, else `npx pnpm@10`. npx is
+// told yes, as a user at a terminal would answer. pnpm's and npm's settings for this workspace
+// (npm_config_*) stay out of the outside project.
+const shims = mkdtempSync(join(tmpdir(), "airplane-runs-shims-"))
+const execPath = process.env["npm_execpath"]
+writeFileSync(
+  join(shims, "pnpm"),
+  execPath !== undefined && /pnpm/.test(execPath)
+    ? `#!/bin/sh\nexec "${process.execPath}" "${execPath}" "$@"\n`
+    : `#!/bin/sh\nexec npx --yes pnpm@10 "$@"\n`
+)
+chmodSync(join(shims, "pnpm"), 0o755)
+const blockEnv = (app: string): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
+  npm_config_yes: "true",
+  FORCE_COLOR: "0",
+  APP: app,
+  PATH: `${shims}:${process.env["PATH"]}`
+})
+
+/** Runs a shell block of the README as written; a failing line fails it. */
+const runBlock = (code: string, cwd: string, app: string) =>
+  run("bash", ["-euo", "pipefail", "-c", code], cwd, blockEnv(app)).catch(
+    (error: { stdout?: string; stderr?: string; message: string }) =>
+      assert.fail(`README block failed:\n${code}\n\n${error.stdout ?? ""}\n${error.stderr ?? error.message}`)
+  )
+
+const merge = (into: Record<string, any>, from: Record<string, any>): Record<string, any> => {
+  for (const [key, value] of Object.entries(from)) {
+    into[key] = typeof value === "object" && value !== null && !Array.isArray(value)
+      ? merge(typeof into[key] === "object" && into[key] !== null ? into[key] : {}, value)
+      : value
+  }
+  return into
+}
+
+interface Installed {
+  readonly path: string
+  readonly version: string
+}
+
+/**
+ * Every copy of the package `name` in a node_modules folder, nested ones and pnpm's store
+ * (`.pnpm/<id>/node_modules`) included; symlinks are not followed, so each copy counts once.
+ */
+const installed = (modules: string, name: string, found: Array<Installed> = []): Array<Installed> => {
+  const folders = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((item) => item.isDirectory())
+  for (const item of folders(modules)) {
+    const path = join(modules, item.name)
+    if (item.name === ".pnpm") {
+      for (const id of folders(path)) {
+        if (existsSync(join(path, id.name, "node_modules"))) installed(join(path, id.name, "node_modules"), name, found)
+      }
+    } else if (item.name.startsWith("@")) {
+      for (const scoped of folders(path)) visit(join(path, scoped.name), name, found)
+    } else if (!item.name.startsWith(".")) {
+      visit(path, name, found)
+    }
+  }
+  return found
+}
+
+const visit = (path: string, name: string, found: Array<Installed>) => {
+  const manifest = join(path, "package.json")
+  if (existsSync(manifest)) {
+    const { name: actual, version } = JSON.parse(readFileSync(manifest, "utf8"))
+    if (actual === name) found.push({ path, version })
+  }
+  if (existsSync(join(path, "node_modules"))) installed(join(path, "node_modules"), name, found)
+}
+
+// A program as a user writes it from the READMEs: the facade, the Effect client and the server,
+// with exact types. Compiled by TypeScript (node16 resolution, strict), then run by Node.
+const program = `
+import { Runs, RunsError } from "@airplane-runs/core"
+import { AirplaneRuns, NotFoundError, type Run } from "@airplane-runs/promise"
+import { RunsServer } from "@airplane-runs/server"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Stream } from "effect"
+
+export const get = (client: AirplaneRuns, id: string): Promise<Run> => client.runs.get({ id })
+export const getRun: Effect.Effect<Runs.Run, RunsError.RunsError, Runs.Runs> = Effect.flatMap(
+  Runs.Runs,
+  (runs) => runs.get({ id: "run_1" })
+)
+
+const server: RunsServer.RunningServer = await RunsServer.start({ seed: { runs: 120 } })
+try {
+  const client = new AirplaneRuns({ apiKey: server.apiKey, baseUrl: server.url })
+  const newest = (await client.runs.list().page(0)).runs[0]!
+  const run = await get(client, newest.id!)
+  let listed = 0
+  for await (const _ of client.runs.list()) listed++
+  const missing = await client.runs.get({ id: "run_missing" }).then(() => false, (e: unknown) => e instanceof NotFoundError)
+  await client.close()
+  const streamed = await Effect.flatMap(Runs.Runs, (runs) => Stream.runCount(runs.list())).pipe(
+    Effect.provide(Runs.layer({ apiKey: server.apiKey, host: server.url })),
+    Effect.provide(FetchHttpClient.layer),
+    Effect.runPromise
+  )
+  console.log(JSON.stringify({ same: run.id === newest.id, listed, streamed, missing }))
+} finally {
+  await server.stop()
+}
+`
+
+// CommonJS, through require of ESM (Node >= 20.19), and the packages' closed internals.
+const programCjs = `
+const { AirplaneRuns } = require("@airplane-runs/promise")
+const { RunsServer } = require("@airplane-runs/server")
+
+RunsServer.start({ seed: { runs: 10 } }).then(async (server) => {
+  const client = new AirplaneRuns({ apiKey: server.apiKey, baseUrl: server.url })
+  const page = await client.runs.list().page(0)
+  await client.close()
+  await server.stop()
+  const internal = await import("@airplane-runs/core/internal/http").then(() => "importable", (e) => e.code)
+  console.log(JSON.stringify({ runs: page.runs.length, internal }))
+})
+`
+
+for (const manager of ["npm", "pnpm"] as const) {
+  describe(`the README's Install, with ${manager}`, () => {
+    let app: string
+
+    beforeAll(async () => {
+      const outside = mkdtempSync(join(tmpdir(), `airplane-runs-install-${manager}-`))
+      app = join(outside, "app")
+      mkdirSync(app)
+      const manifest: Record<string, any> = { name: "app", version: "1.0.0", private: true }
+      if (manager === "pnpm") merge(manifest, JSON.parse(installBlock(steps, "pnpm", "json")))
+      writeFileSync(join(app, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
+      await runBlock(installBlock(steps, "pack", "sh"), root, app)
+      await runBlock(installBlock(steps, manager, "sh"), outside, app)
+      return () => rmSync(outside, { recursive: true, force: true })
+    })
+
+    it("installs the four packages and Effect's 3.x line, and nothing of Effect 4", () => {
+      const modules = join(app, "node_modules")
+      for (const name of publishable) {
+        const found = installed(modules, `@airplane-runs/${name}`)
+        assert.isNotEmpty(found, `@airplane-runs/${name} is not installed`)
+      }
+      const effects = installed(modules, "effect")
+      assert.isNotEmpty(effects)
+      for (const { path, version } of effects) assert.match(version, /^3\.(2[2-9]|[3-9]\d)\./, path)
+      for (const { path, version } of installed(modules, "@effect/platform")) assert.match(version, /^0\.97\./, path)
+      const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"))
+      assert.match(manifest.dependencies.effect, /^\^3\.22/)
+    })
+
+    it("a TypeScript program type-checks, then runs against the embedded server", async () => {
+      writeFileSync(join(app, "main.mts"), program)
+      const tsc = join(root, "packaging", "node_modules", ".bin", "tsc")
+      const options = [
+        ...["--strict", "--exactOptionalPropertyTypes", "--module", "node16", "--target", "es2022"],
+        ...["--lib", "es2022,dom", "--types", "node", "--outDir", "out", "main.mts"]
+      ]
+      await run(tsc, options, app).catch((error: { stdout: string }) => assert.fail(error.stdout))
+      const { stdout } = await run(process.execPath, [join("out", "main.mjs")], app)
+      assert.deepStrictEqual(JSON.parse(stdout), { same: true, listed: 120, streamed: 120, missing: true })
+    })
+
+    it("works from CommonJS, and keeps its internals closed", async () => {
+      writeFileSync(join(app, "main.cjs"), programCjs)
+      const { stdout } = await run(process.execPath, ["--no-warnings", "main.cjs"], app)
+      assert.deepStrictEqual(JSON.parse(stdout), { runs: 10, internal: "ERR_PACKAGE_PATH_NOT_EXPORTED" })
+    })
+
+    it("installs the server's CLI", async () => {
+      const { stdout } = await run(join(app, "node_modules", ".bin", "airplane-runs-server"), ["--help"], app)
+      assert.include(stdout, "--port")
+    })
+  })
+}
