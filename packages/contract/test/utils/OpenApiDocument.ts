@@ -54,8 +54,6 @@ export const locateSpec = (fromEnv: string | undefined, beside: string = besideR
 /** The spec of this run: at `AIRPLANE_OPENAPI_SPEC`, else beside the repository. */
 export const specLocation: SpecLocation = locateSpec(process.env["AIRPLANE_OPENAPI_SPEC"])
 
-if (specLocation._tag === "Skipped") console.warn(`\n!!! ${specLocation.message.replaceAll("\n", "\n!!! ")}\n`)
-
 /**
  * A `describe` of checks against the spec. Without the spec its tests are reported as skipped
  * (and the reason printed), never as passed; a copy named by `AIRPLANE_OPENAPI_SPEC` that is
@@ -63,8 +61,19 @@ if (specLocation._tag === "Skipped") console.warn(`\n!!! ${specLocation.message.
  * collected: a skipped suite is still collected.
  */
 export const describeWithSpec = (name: string, factory: () => void): void => {
-  if (specLocation._tag === "Skipped") describe.skip(`${name} [skipped: no OpenAPI document, see above]`, factory)
-  else describe(name, factory)
+  if (specLocation._tag === "Skipped") {
+    warnSkipped()
+    describe.skip(`${name} [skipped: no OpenAPI document, see above]`, factory)
+  } else {
+    describe(name, factory)
+  }
+}
+
+let warned = false
+const warnSkipped = () => {
+  if (warned || specLocation._tag !== "Skipped") return
+  warned = true
+  console.warn(`\n!!! ${specLocation.message.replaceAll("\n", "\n!!! ")}\n`)
 }
 
 let spec: Node | undefined
