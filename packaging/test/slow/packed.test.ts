@@ -5,7 +5,7 @@
  * the OS temp dir): what it installs, and a TypeScript program type-checked and run there
  * against the embedded server, a CommonJS one, and the server's CLI.
  */
-import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import {
   chmodSync,
   existsSync,
@@ -99,6 +99,7 @@ writeFileSync(
     : `#!/bin/sh\nexec npx --yes pnpm@10 "$@"\n`
 )
 chmodSync(join(shims, "pnpm"), 0o755)
+afterAll(() => rmSync(shims, { recursive: true, force: true }))
 const blockEnv = (app: string): NodeJS.ProcessEnv => ({
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
   npm_config_yes: "true",
