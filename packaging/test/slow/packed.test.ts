@@ -5,7 +5,7 @@
  * the OS temp dir): what it installs, and a TypeScript program type-checked and run there
  * against the embedded server, a CommonJS one, and the server's CLI.
  */
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
 import {
   chmodSync,
   existsSync,
@@ -90,16 +90,19 @@ const steps = installBlocks(readme)
 // `pnpm` in the README's commands is the pnpm running these tests, else `npx pnpm@10`. npx is
 // told yes, as a user at a terminal would answer. pnpm's and npm's settings for this workspace
 // (npm_config_*) stay out of the outside project.
-const shims = mkdtempSync(join(tmpdir(), "airplane-runs-shims-"))
-const execPath = process.env["npm_execpath"]
-writeFileSync(
-  join(shims, "pnpm"),
-  execPath !== undefined && /pnpm/.test(execPath)
-    ? `#!/bin/sh\nexec "${process.execPath}" "${execPath}" "$@"\n`
-    : `#!/bin/sh\nexec npx --yes pnpm@10 "$@"\n`
-)
-chmodSync(join(shims, "pnpm"), 0o755)
-afterAll(() => rmSync(shims, { recursive: true, force: true }))
+let shims: string
+beforeAll(() => {
+  shims = mkdtempSync(join(tmpdir(), "airplane-runs-shims-"))
+  const execPath = process.env["npm_execpath"]
+  writeFileSync(
+    join(shims, "pnpm"),
+    execPath !== undefined && /pnpm/.test(execPath)
+      ? `#!/bin/sh\nexec "${process.execPath}" "${execPath}" "$@"\n`
+      : `#!/bin/sh\nexec npx --yes pnpm@10 "$@"\n`
+  )
+  chmodSync(join(shims, "pnpm"), 0o755)
+  return () => rmSync(shims, { recursive: true, force: true })
+})
 const blockEnv = (app: string): NodeJS.ProcessEnv => ({
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
   npm_config_yes: "true",

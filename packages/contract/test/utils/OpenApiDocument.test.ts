@@ -2,18 +2,24 @@
  * Where the contract's checks find the API's OpenAPI document: a plain clone has none beside it
  * and must still pass `pnpm test`, with those checks reported as skipped and how to run them.
  */
-import { assert, describe, it } from "@effect/vitest"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { besideRepository, locateSpec } from "./OpenApiDocument.js"
 
-const dir = mkdtempSync(join(tmpdir(), "airplane-runs-spec-"))
-const present = join(dir, "airplane-openapi.yaml")
-writeFileSync(present, "openapi: 3.0.0\n")
-const absent = join(dir, "absent", "airplane-openapi.yaml")
+let present: string
+let absent: string
 
 describe("locateSpec", () => {
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), "airplane-runs-spec-"))
+    present = join(dir, "airplane-openapi.yaml")
+    writeFileSync(present, "openapi: 3.0.0\n")
+    absent = join(dir, "absent", "airplane-openapi.yaml")
+    return () => rmSync(dir, { recursive: true, force: true })
+  })
+
   it("is looked for beside the repository, as CI lays it out", () => {
     assert.match(besideRepository, /[/\\]shared[/\\]reference[/\\]airplane-openapi\.yaml$/)
     assert.deepStrictEqual(locateSpec(undefined, present), { _tag: "Found", path: present })
