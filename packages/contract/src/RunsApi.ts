@@ -1,64 +1,62 @@
 /**
- * The HTTP API definition of the Airplane Runs endpoints: one definition that the embedded
- * server implements and the client derives its requests from, so the two cannot drift apart.
+ * The HTTP API of the Airplane Runs endpoints, built from their descriptions in `Endpoints`:
+ * what the embedded server implements and the OpenAPI document shows. The client executes the
+ * same descriptions, so the two cannot drift apart.
  *
  * @since 0.1.0
  */
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSecurity, OpenApi } from "@effect/platform"
-import { BadRequest, Forbidden, InternalServerError, NotFound, TooManyRequests, Unauthorized } from "./ApiError.js"
-import { CancelRunAnswer, CancelRunBody } from "./CancelRun.js"
-import { ExecuteTaskAnswer, ExecuteTaskBody, ExecuteTaskParams } from "./ExecuteTask.js"
-import { GetRunParams } from "./GetRun.js"
-import { ListRunsParams, RunsPage } from "./ListRuns.js"
-import { Run } from "./Run.js"
-import { GetOutputsParams, RunOutputs } from "./RunOutputs.js"
+import type { Schema } from "effect"
+import { BadRequest, Forbidden, InternalServerError, TooManyRequests, Unauthorized } from "./ApiError.js"
+import * as Endpoints from "./Endpoints.js"
 
 /**
- * The header that carries the API key (`tkn_...`).
+ * The `HttpApiEndpoint` of an endpoint's description, with the types of its query, body,
+ * answer and errors.
  *
  * @since 0.1.0
- * @category constants
+ * @category models
  */
-export const apiKeyHeader = "X-Airplane-API-Key"
+export type HttpApiEndpointOf<E extends Endpoints.Any> = E extends Endpoints.Endpoint<
+  infer Name,
+  infer Method,
+  infer Query,
+  infer Body,
+  infer Answer,
+  infer Errors
+> ? HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    never,
+    Query extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<Query> : never,
+    Body extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<Body> : never,
+    never,
+    Schema.Schema.Type<Answer>,
+    Schema.Schema.Type<Errors[number]>
+  >
+  : never
+
+type Building = HttpApiEndpoint.HttpApiEndpoint<any, any, any, any, any, any, any, any, any, any>
 
 /**
- * The optional headers that pick an environment, by slug or by id.
+ * The endpoint of the `HttpApi` that an endpoint's description makes: the one place the
+ * description turns into the platform's builder calls.
  *
  * @since 0.1.0
- * @category constants
+ * @category constructors
  */
-export const envSlugHeader = "X-Airplane-Env-Slug"
-
-/**
- * @since 0.1.0
- * @category constants
- */
-export const envIdHeader = "X-Airplane-Env-ID"
-
-/**
- * The header a server may set to say whether a failed request is worth retrying; it
- * overrides the status rule.
- *
- * @since 0.1.0
- * @category constants
- */
-export const retryableHeader = "X-Airplane-Retryable"
-
-/**
- * The header that makes a POST idempotent: the first 2xx answer for a key is replayed.
- *
- * @since 0.1.0
- * @category constants
- */
-export const idempotencyKeyHeader = "Idempotency-Key"
-
-/**
- * The path every endpoint is under.
- *
- * @since 0.1.0
- * @category constants
- */
-export const basePath = "/v0"
+export const fromEndpoint = <E extends Endpoints.Any>(endpoint: E): HttpApiEndpointOf<E> => {
+  // Each step changes the type: the steps work on any endpoint, and the result is cast once,
+  // to what the description says.
+  let built = HttpApiEndpoint.make(endpoint.method)(endpoint.name, endpoint.path) as unknown as Building
+  if (endpoint.query !== undefined) built = built.setUrlParams(endpoint.query)
+  if (endpoint.body !== undefined) built = built.setPayload(endpoint.body)
+  built = built.addSuccess(endpoint.answer)
+  for (const error of endpoint.errors) built = built.addError(error)
+  return built
+    .annotate(OpenApi.Summary, endpoint.summary)
+    .annotate(OpenApi.Description, endpoint.description) as unknown as HttpApiEndpointOf<E>
+}
 
 /**
  * The API key security scheme.
@@ -69,7 +67,7 @@ export const basePath = "/v0"
 export class ApiKeyAuth extends HttpApiMiddleware.Tag<ApiKeyAuth>()("@airplane-runs/contract/ApiKeyAuth", {
   failure: Unauthorized,
   security: {
-    ApiKeyAuth: HttpApiSecurity.apiKey({ key: apiKeyHeader, in: "header" })
+    ApiKeyAuth: HttpApiSecurity.apiKey({ key: Endpoints.apiKeyHeader, in: "header" })
   }
 }) {}
 
@@ -80,40 +78,10 @@ export class ApiKeyAuth extends HttpApiMiddleware.Tag<ApiKeyAuth>()("@airplane-r
  * @category groups
  */
 export class RunsGroup extends HttpApiGroup.make("runs")
-  .add(
-    HttpApiEndpoint.get("get", "/runs/get")
-      .setUrlParams(GetRunParams)
-      .addSuccess(Run)
-      .addError(NotFound)
-      .annotate(OpenApi.Summary, "Get Run")
-      .annotate(OpenApi.Description, "Get information about an existing run.")
-  )
-  .add(
-    HttpApiEndpoint.get("getOutputs", "/runs/getOutputs")
-      .setUrlParams(GetOutputsParams)
-      .addSuccess(RunOutputs)
-      .addError(NotFound)
-      .annotate(OpenApi.Summary, "Get Run Outputs")
-      .annotate(OpenApi.Description, "Get outputs from an existing run.")
-  )
-  .add(
-    HttpApiEndpoint.get("list", "/runs/list")
-      .setUrlParams(ListRunsParams)
-      .addSuccess(RunsPage)
-      .annotate(OpenApi.Summary, "List Runs")
-      .annotate(
-        OpenApi.Description,
-        "List runs, newest first, one page of `limit` at a time; a page shorter than the limit is the last."
-      )
-  )
-  .add(
-    HttpApiEndpoint.post("cancel", "/runs/cancel")
-      .setPayload(CancelRunBody)
-      .addSuccess(CancelRunAnswer)
-      .addError(NotFound)
-      .annotate(OpenApi.Summary, "Cancel Run")
-      .annotate(OpenApi.Description, "Cancel a run. A run that has already finished cannot be cancelled (400).")
-  )
+  .add(fromEndpoint(Endpoints.get))
+  .add(fromEndpoint(Endpoints.getOutputs))
+  .add(fromEndpoint(Endpoints.list))
+  .add(fromEndpoint(Endpoints.cancel))
   .middleware(ApiKeyAuth)
   .annotate(OpenApi.Description, "A run represents an instance of a task's execution.")
 {}
@@ -125,18 +93,7 @@ export class RunsGroup extends HttpApiGroup.make("runs")
  * @category groups
  */
 export class TasksGroup extends HttpApiGroup.make("tasks")
-  .add(
-    HttpApiEndpoint.post("execute", "/tasks/execute")
-      .setUrlParams(ExecuteTaskParams)
-      .setPayload(ExecuteTaskBody)
-      .addSuccess(ExecuteTaskAnswer)
-      .addError(NotFound)
-      .annotate(OpenApi.Summary, "Execute Task")
-      .annotate(
-        OpenApi.Description,
-        "Execute a task with a set of parameter values and receive a run ID to track the task's execution."
-      )
-  )
+  .add(fromEndpoint(Endpoints.execute))
   .middleware(ApiKeyAuth)
 {}
 
@@ -152,7 +109,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
 export class RunsApi extends HttpApi.make("airplane-runs")
   .add(RunsGroup)
   .add(TasksGroup)
-  .prefix(basePath)
+  .prefix(Endpoints.basePath)
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(TooManyRequests)

@@ -13,6 +13,10 @@ export * as CancelRun from "./CancelRun.js"
 /**
  * @since 0.1.0
  */
+export * as Endpoints from "./Endpoints.js"
+/**
+ * @since 0.1.0
+ */
 export * as ExecuteTask from "./ExecuteTask.js"
 /**
  * @since 0.1.0

@@ -2,6 +2,7 @@ import { HttpApiSchema } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as ApiError from "../src/ApiError.js"
+import * as Endpoints from "../src/Endpoints.js"
 import * as RunsApi from "../src/RunsApi.js"
 import { accepted, refusal } from "./utils/Decode.js"
 
@@ -87,7 +88,7 @@ describe("ApiError", () => {
     it("answers each operation's failures under the classes' statuses", () => {
       const doc = RunsApi.openApi() as any
       for (const [path, method] of [["/runs/get", "get"], ["/runs/cancel", "post"], ["/tasks/execute", "post"]]) {
-        const responses = doc.paths[RunsApi.basePath + path][method].responses
+        const responses = doc.paths[Endpoints.basePath + path][method].responses
         for (const status of [400, 401, 403, 404, 429, 500]) {
           assert.property(responses, String(status), `${method} ${path}`)
         }

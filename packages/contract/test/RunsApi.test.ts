@@ -1,4 +1,4 @@
-import { RunsApi, RunStatus } from "@airplane-runs/contract"
+import { Endpoints, RunsApi, RunStatus } from "@airplane-runs/contract"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import type { Node } from "./utils/OpenApiDocument.js"
 import { component, deref, describeWithSpec, loadSpec, propertyNames, unwrap } from "./utils/OpenApiDocument.js"
@@ -132,15 +132,15 @@ describeWithSpec("RunsApi", () => {
 
   describe("the generated document against the spec", () => {
     it("has the spec's server path as its prefix", () => {
-      assert.strictEqual(RunsApi.basePath, serverPath(spec))
+      assert.strictEqual(Endpoints.basePath, serverPath(spec))
     })
 
     it("has the same Runs and Tasks paths", () => {
       const doc = ours()
-      assert.deepStrictEqual(pathsOf(doc, RunsApi.basePath), pathsOf(spec, specBase))
+      assert.deepStrictEqual(pathsOf(doc, Endpoints.basePath), pathsOf(spec, specBase))
       // and nothing else: every generated path is in scope
       assert.deepStrictEqual(
-        Object.keys(doc.paths).map((path) => path.slice(RunsApi.basePath.length)).sort(),
+        Object.keys(doc.paths).map((path) => path.slice(Endpoints.basePath.length)).sort(),
         pathsOf(spec, specBase)
       )
     })
@@ -148,10 +148,10 @@ describeWithSpec("RunsApi", () => {
     it("has the same methods on each path", () => {
       const doc = ours()
       for (const path of pathsOf(spec, specBase)) {
-        assert.deepStrictEqual(methodsOf(doc, RunsApi.basePath, path), methodsOf(spec, specBase, path), path)
+        assert.deepStrictEqual(methodsOf(doc, Endpoints.basePath, path), methodsOf(spec, specBase, path), path)
       }
-      assert.deepStrictEqual(methodsOf(doc, RunsApi.basePath, "/runs/cancel"), ["post"])
-      assert.deepStrictEqual(methodsOf(doc, RunsApi.basePath, "/tasks/execute"), ["post"])
+      assert.deepStrictEqual(methodsOf(doc, Endpoints.basePath, "/runs/cancel"), ["post"])
+      assert.deepStrictEqual(methodsOf(doc, Endpoints.basePath, "/tasks/execute"), ["post"])
     })
 
     it.each([
@@ -162,13 +162,13 @@ describeWithSpec("RunsApi", () => {
       ["/tasks/execute", "post"]
     ])("%s has the spec's parameters, body, answer and security", (path, method) => {
       assert.deepStrictEqual(
-        operationShape(ours(), RunsApi.basePath, path, method),
+        operationShape(ours(), Endpoints.basePath, path, method),
         operationShape(spec, specBase, path, method)
       )
     })
 
     it("names the list query parameters as the spec does", () => {
-      assert.deepStrictEqual(operationShape(ours(), RunsApi.basePath, "/runs/list", "get").parameters, [
+      assert.deepStrictEqual(operationShape(ours(), Endpoints.basePath, "/runs/list", "get").parameters, [
         { name: "limit", in: "query", required: false },
         { name: "page", in: "query", required: false },
         { name: "since", in: "query", required: false },
@@ -180,7 +180,7 @@ describeWithSpec("RunsApi", () => {
 
     it("requires the id of get and getOutputs", () => {
       for (const path of ["/runs/get", "/runs/getOutputs"]) {
-        assert.deepStrictEqual(operationShape(ours(), RunsApi.basePath, path, "get").parameters, [
+        assert.deepStrictEqual(operationShape(ours(), Endpoints.basePath, path, "get").parameters, [
           { name: "id", in: "query", required: true }
         ])
       }
@@ -188,35 +188,35 @@ describeWithSpec("RunsApi", () => {
 
     it("has the spec's request bodies: runID for cancel, id/slug/paramValues/resources for execute", () => {
       const doc = ours()
-      assert.deepStrictEqual(operationShape(doc, RunsApi.basePath, "/runs/cancel", "post").requestBody, ["runID"])
+      assert.deepStrictEqual(operationShape(doc, Endpoints.basePath, "/runs/cancel", "post").requestBody, ["runID"])
       assert.deepStrictEqual(
-        operationShape(doc, RunsApi.basePath, "/runs/cancel", "post").requestBody,
+        operationShape(doc, Endpoints.basePath, "/runs/cancel", "post").requestBody,
         propertyNames(spec, component(spec, "apiext.CancelRunRequest"))
       )
       assert.deepStrictEqual(
-        operationShape(doc, RunsApi.basePath, "/tasks/execute", "post").requestBody,
+        operationShape(doc, Endpoints.basePath, "/tasks/execute", "post").requestBody,
         propertyNames(spec, component(spec, "apiext.ExecuteTaskRequest"))
       )
       assert.deepStrictEqual(
-        operationShape(doc, RunsApi.basePath, "/tasks/execute", "post").requestBody,
+        operationShape(doc, Endpoints.basePath, "/tasks/execute", "post").requestBody,
         ["id", "paramValues", "resources", "slug"]
       )
     })
 
     it("has the spec's answers: runs for list, output for getOutputs, runID for execute", () => {
       const doc = ours()
-      assert.deepStrictEqual(operationShape(doc, RunsApi.basePath, "/runs/list", "get").response, ["runs"])
-      assert.deepStrictEqual(operationShape(doc, RunsApi.basePath, "/runs/getOutputs", "get").response, ["output"])
-      assert.deepStrictEqual(operationShape(doc, RunsApi.basePath, "/tasks/execute", "post").response, ["runID"])
+      assert.deepStrictEqual(operationShape(doc, Endpoints.basePath, "/runs/list", "get").response, ["runs"])
+      assert.deepStrictEqual(operationShape(doc, Endpoints.basePath, "/runs/getOutputs", "get").response, ["output"])
+      assert.deepStrictEqual(operationShape(doc, Endpoints.basePath, "/tasks/execute", "post").response, ["runID"])
       assert.deepStrictEqual(
-        operationShape(doc, RunsApi.basePath, "/runs/list", "get").response,
+        operationShape(doc, Endpoints.basePath, "/runs/list", "get").response,
         propertyNames(spec, component(spec, "apiext.ListRunsResponse"))
       )
     })
 
     it("lists a run in /runs/list as /runs/get returns it", () => {
       for (const doc of [ours(), spec]) {
-        const prefix = doc === spec ? specBase : RunsApi.basePath
+        const prefix = doc === spec ? specBase : Endpoints.basePath
         const list = unwrap(doc, jsonSchemaOf(operation(doc, prefix, "/runs/list", "get").responses["200"].content)!)
         const item = unwrap(doc, unwrap(doc, list.properties.runs).items)
         assert.deepStrictEqual(propertyNames(doc, item), propertyNames(doc, runSchema(doc, prefix)))
@@ -227,12 +227,12 @@ describeWithSpec("RunsApi", () => {
       const doc = ours()
       const run = propertyNames(doc, component(doc, "Run"))
       assert.deepStrictEqual(run, propertyNames(spec, component(spec, "apiext.GetRunResponse")))
-      assert.deepStrictEqual(propertyNames(doc, runSchema(doc, RunsApi.basePath)), run)
+      assert.deepStrictEqual(propertyNames(doc, runSchema(doc, Endpoints.basePath)), run)
     })
 
     it("has the spec's status enum, which is RunStatus.values", () => {
       const specStatus = [...component(spec, "apiext.GetRunResponse").properties.status.enum].sort()
-      assert.deepStrictEqual(statusEnum(ours(), RunsApi.basePath), specStatus)
+      assert.deepStrictEqual(statusEnum(ours(), Endpoints.basePath), specStatus)
       assert.deepStrictEqual([...component(ours(), "RunStatus").enum].sort(), specStatus)
       assert.deepStrictEqual([...RunStatus.values].sort(), specStatus)
     })
@@ -241,13 +241,13 @@ describeWithSpec("RunsApi", () => {
       const doc = ours()
       assert.deepStrictEqual(securitySchemes(doc), securitySchemes(spec))
       assert.deepStrictEqual(securitySchemes(doc), {
-        ApiKeyAuth: { type: "apiKey", in: "header", name: RunsApi.apiKeyHeader }
+        ApiKeyAuth: { type: "apiKey", in: "header", name: Endpoints.apiKeyHeader }
       })
-      assert.strictEqual(RunsApi.apiKeyHeader, "X-Airplane-API-Key")
-      for (const path of pathsOf(doc, RunsApi.basePath)) {
-        for (const method of methodsOf(doc, RunsApi.basePath, path)) {
+      assert.strictEqual(Endpoints.apiKeyHeader, "X-Airplane-API-Key")
+      for (const path of pathsOf(doc, Endpoints.basePath)) {
+        for (const method of methodsOf(doc, Endpoints.basePath, path)) {
           assert.deepStrictEqual(
-            operationShape(doc, RunsApi.basePath, path, method).security,
+            operationShape(doc, Endpoints.basePath, path, method).security,
             [["ApiKeyAuth"]],
             `${method} ${path}`
           )
@@ -257,9 +257,9 @@ describeWithSpec("RunsApi", () => {
 
     it("answers a missing or bad key with 401 on every operation", () => {
       const doc = ours()
-      for (const path of pathsOf(doc, RunsApi.basePath)) {
-        for (const method of methodsOf(doc, RunsApi.basePath, path)) {
-          const response = operation(doc, RunsApi.basePath, path, method).responses["401"]
+      for (const path of pathsOf(doc, Endpoints.basePath)) {
+        for (const method of methodsOf(doc, Endpoints.basePath, path)) {
+          const response = operation(doc, Endpoints.basePath, path, method).responses["401"]
           assert.isDefined(response, `${method} ${path}`)
           const body = unwrap(doc, jsonSchemaOf(response.content)!)
           assert.includeMembers(propertyNames(doc, body) as Array<string>, ["code", "error"], `${method} ${path}`)
@@ -269,7 +269,7 @@ describeWithSpec("RunsApi", () => {
     })
 
     it("agrees with the spec as a whole", () => {
-      assert.deepStrictEqual(contractShape(ours(), RunsApi.basePath), contractShape(spec, specBase))
+      assert.deepStrictEqual(contractShape(ours(), Endpoints.basePath), contractShape(spec, specBase))
     })
   })
 
@@ -324,15 +324,15 @@ describeWithSpec("RunsApi", () => {
     it.each(mutations)("detects %s", (_, mutate) => {
       const doc = structuredClone(ours())
       mutate(doc)
-      assert.notDeepEqual(contractShape(doc, RunsApi.basePath), contractShape(spec, specBase))
+      assert.notDeepEqual(contractShape(doc, Endpoints.basePath), contractShape(spec, specBase))
       // the generated document itself is left as it was (the copy is deep)
-      assert.deepStrictEqual(contractShape(ours(), RunsApi.basePath), contractShape(spec, specBase))
+      assert.deepStrictEqual(contractShape(ours(), Endpoints.basePath), contractShape(spec, specBase))
     })
 
     it("sees a renamed parameter in the operation's shape", () => {
       const doc = structuredClone(ours())
       doc.paths["/v0/runs/list"].get.parameters.find((p: Node) => p.name === "limit").name = "pageSize"
-      const shape = operationShape(doc, RunsApi.basePath, "/runs/list", "get")
+      const shape = operationShape(doc, Endpoints.basePath, "/runs/list", "get")
       assert.notDeepEqual(shape, operationShape(spec, specBase, "/runs/list", "get"))
       assert.isTrue(shape.parameters.some((p) => p.name === "pageSize"))
       assert.isFalse(shape.parameters.some((p) => p.name === "limit"))

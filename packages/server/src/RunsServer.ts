@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { RunsApi } from "@airplane-runs/contract"
+import { Endpoints, RunsApi } from "@airplane-runs/contract"
 import {
   FetchHttpClient,
   Headers as HttpHeaders,
@@ -194,7 +194,7 @@ const layerState = (options: Options) => {
       Effect.gen(function*() {
         return {
           url,
-          apiUrl: `${url}${RunsApi.basePath}`,
+          apiUrl: `${url}${Endpoints.basePath}`,
           port,
           apiKey: apiKeys[0] ?? defaultApiKey,
           store: yield* RunStore.RunStore,
@@ -230,7 +230,7 @@ export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError
   // The server's own spans list request headers: the API key among them is redacted, as the
   // platform redacts `authorization`, for a program that traces the client and the server.
   const served = Layer.unwrapEffect(Effect.map(RunsApp, (httpApp) => HttpServer.serve(httpApp))).pipe(
-    Layer.locallyWith(HttpHeaders.currentRedactedNames, (names) => [...names, RunsApi.apiKeyHeader.toLowerCase()])
+    Layer.locallyWith(HttpHeaders.currentRedactedNames, (names) => [...names, Endpoints.apiKeyHeader.toLowerCase()])
   )
   const described = Layer.unwrapEffect(Effect.gen(function*() {
     const address = (yield* HttpServer.HttpServer).address

@@ -2,7 +2,7 @@
  * The shapes of the run object that the API's document shows, as the server writes them: each
  * decodes with the contract's `Run` schema to what the store holds, and each is there.
  */
-import { Run, RunsApi } from "@airplane-runs/contract"
+import { Endpoints, Run, RunsApi } from "@airplane-runs/contract"
 import { RunsServer, RunStore } from "@airplane-runs/server"
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
@@ -151,7 +151,7 @@ describe("timestamps: postgres", () => {
       const server = yield* RunsServer.RunsServer
       const client = yield* HttpApiClient.make(RunsApi.RunsApi, {
         baseUrl: server.url,
-        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader(RunsApi.apiKeyHeader, server.apiKey))
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader(Endpoints.apiKeyHeader, server.apiKey))
       })
       const page = yield* client.runs.list({ urlParams: { limit: 50 } })
       const runs = page.runs ?? []

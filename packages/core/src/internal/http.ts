@@ -3,7 +3,7 @@
  * classify the answer, retry by the policy, bound the whole by a deadline. Everything the
  * platform can fail with becomes a RunsError here; nothing else escapes.
  */
-import { ApiError, RunsApi } from "@airplane-runs/contract"
+import { ApiError, Endpoints } from "@airplane-runs/contract"
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import {
@@ -87,7 +87,7 @@ export interface Call<A> {
 }
 
 const requestIdHeaders = ["x-request-id", "x-airplane-request-id", "request-id"]
-const apiKeyHeaderName = RunsApi.apiKeyHeader.toLowerCase()
+const apiKeyHeaderName = Endpoints.apiKeyHeader.toLowerCase()
 
 const requestIdOf = (headers: Headers.Headers): string | undefined => {
   for (const name of requestIdHeaders) {
@@ -134,7 +134,7 @@ const httpError = (
   const status = response.status
   const body = decodeErrorBody(text)
   // "True" or " false " mean what they say; anything else is no verdict.
-  const retryable = response.headers[RunsApi.retryableHeader.toLowerCase()]?.trim().toLowerCase()
+  const retryable = response.headers[Endpoints.retryableHeader.toLowerCase()]?.trim().toLowerCase()
   const requestId = requestIdOf(response.headers)
   const fields = {
     status,
@@ -414,14 +414,14 @@ export const execute = <A>(
     : Duration.decode(options.attemptTimeout)
   const deadlineInput = options?.deadline ?? settings.deadline
   const headers: Record<string, string> = {
-    [RunsApi.apiKeyHeader]: Redacted.value(settings.apiKey),
+    [Endpoints.apiKeyHeader]: Redacted.value(settings.apiKey),
     accept: "application/json"
   }
-  if (settings.envSlug !== undefined) headers[RunsApi.envSlugHeader] = settings.envSlug
-  if (settings.envId !== undefined) headers[RunsApi.envIdHeader] = settings.envId
+  if (settings.envSlug !== undefined) headers[Endpoints.envSlugHeader] = settings.envSlug
+  if (settings.envId !== undefined) headers[Endpoints.envIdHeader] = settings.envId
   if (method === "POST") {
     // One key for every attempt, so a retried POST is done once.
-    headers[RunsApi.idempotencyKeyHeader] = options?.idempotencyKey ?? crypto.randomUUID()
+    headers[Endpoints.idempotencyKeyHeader] = options?.idempotencyKey ?? crypto.randomUUID()
   }
   let request = HttpClientRequest.make(method)(`${settings.origin}${path}`, {
     headers,

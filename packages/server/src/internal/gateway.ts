@@ -4,7 +4,7 @@
  * replays. It works on raw requests and responses, so faults can break the wire in ways the
  * typed API cannot express.
  */
-import { RunsApi } from "@airplane-runs/contract"
+import { Endpoints } from "@airplane-runs/contract"
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
@@ -22,7 +22,7 @@ export interface Options {
   readonly latencyMs: number
 }
 
-const apiPrefix = `${RunsApi.basePath}/`
+const apiPrefix = `${Endpoints.basePath}/`
 const idempotencyTtlMs = 60 * 60 * 1000
 
 /** Waits on the real clock whatever the `Clock` of the context: latency is about the wire. */
@@ -133,7 +133,7 @@ export const make = (options: Options) => {
         delay,
         errorBody(409, "another request with this Idempotency-Key is in progress", "idempotency_conflict", {
           ...echo,
-          [RunsApi.retryableHeader.toLowerCase()]: "true"
+          [Endpoints.retryableHeader.toLowerCase()]: "true"
         })
       )
     }
@@ -257,7 +257,7 @@ const applyFault = <E, R>(
 ): Effect.Effect<HttpServerResponse.HttpServerResponse | null, E, R> => {
   const headers: Record<string, string> = {}
   if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter
-  if (fault.retryable !== undefined) headers[RunsApi.retryableHeader.toLowerCase()] = String(fault.retryable)
+  if (fault.retryable !== undefined) headers[Endpoints.retryableHeader.toLowerCase()] = String(fault.retryable)
   switch (fault.kind) {
     case "rateLimit":
       return Effect.succeed(

@@ -1,4 +1,4 @@
-import { ApiError, type Run, RunsApi } from "@airplane-runs/contract"
+import { ApiError, Endpoints, type Run, RunsApi } from "@airplane-runs/contract"
 import { HttpApiBuilder, type HttpApiError, type HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Predicate, Redacted } from "effect"
 import { RunStore, type Service } from "../RunStore.js"
@@ -90,7 +90,7 @@ export const auth = (keys: ReadonlySet<string>) =>
         if (value === "") {
           return Effect.fail(
             new ApiError.Unauthorized({
-              error: `missing API key: send it in the ${RunsApi.apiKeyHeader} header`,
+              error: `missing API key: send it in the ${Endpoints.apiKeyHeader} header`,
               code: "missing_api_key"
             })
           )
