@@ -31,7 +31,7 @@ const wire: Record<Operation, Schema.Schema<any, any>> = {
   get: Run.Run,
   getOutputs: RunOutputs.RunOutputs,
   cancel: CancelRun.CancelRunAnswer,
-  list: ListRuns.RunsPage,
+  list: ListRuns.ListRunsAnswer,
   execute: ExecuteTask.ExecuteTaskAnswer
 }
 

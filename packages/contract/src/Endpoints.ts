@@ -20,7 +20,7 @@ import { NotFound } from "./ApiError.js"
 import { CancelRunAnswer, CancelRunBody } from "./CancelRun.js"
 import { ExecuteTaskAnswer, ExecuteTaskBody, ExecuteTaskParams } from "./ExecuteTask.js"
 import { GetRunParams } from "./GetRun.js"
-import { ListRunsParams, RunsPage } from "./ListRuns.js"
+import { ListRunsAnswer, ListRunsParams } from "./ListRuns.js"
 import { Run } from "./Run.js"
 import { GetOutputsParams, RunOutputs } from "./RunOutputs.js"
 
@@ -193,7 +193,7 @@ export const list = make({
   method: "GET",
   path: "/runs/list",
   query: ListRunsParams,
-  answer: RunsPage,
+  answer: ListRunsAnswer,
   errors: [],
   summary: "List Runs",
   description:

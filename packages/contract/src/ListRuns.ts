@@ -19,6 +19,16 @@ import { Timestamp } from "./Timestamp.js"
  */
 export const maxLimit = 50
 
+/**
+ * The runs a page holds for a `limit`: the limit itself, or {@link maxLimit} when it is not set
+ * or 0 (which the API's Go backend reads as "not set", as for any zero value). A walk ends at
+ * the first page shorter than this.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pageSize = (limit: number | undefined): number => (limit === undefined || limit === 0 ? maxLimit : limit)
+
 const limitDescription = `Number of results per call. Accepted values: 0 - ${maxLimit}. Default: ${maxLimit}.`
 const Limit = Schema.NumberFromString.pipe(
   Schema.int(),
@@ -83,12 +93,12 @@ export type ListRunsParams = typeof ListRunsParams.Type
  * @since 0.1.0
  * @category schemas
  */
-export const RunsPage = Schema.Struct({
+export const ListRunsAnswer = Schema.Struct({
   runs: Schema.NullOr(Schema.Array(Run)).annotations({ description: "Retrieved runs." })
-}).annotations({ identifier: "RunsPage" })
+}).annotations({ identifier: "ListRunsAnswer" })
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RunsPage extends Schema.Schema.Type<typeof RunsPage> {}
+export interface ListRunsAnswer extends Schema.Schema.Type<typeof ListRunsAnswer> {}

@@ -97,10 +97,10 @@ describe("ListRuns", () => {
     })
   })
 
-  describe("RunsPage", () => {
+  describe("ListRunsAnswer", () => {
     it("decodes an empty list, and null (a Go backend's empty list), as such", () => {
-      assert.deepStrictEqual(accepted(ListRuns.RunsPage, { runs: [] }), { runs: [] })
-      assert.deepStrictEqual(accepted(ListRuns.RunsPage, { runs: null }), { runs: null })
+      assert.deepStrictEqual(accepted(ListRuns.ListRunsAnswer, { runs: [] }), { runs: [] })
+      assert.deepStrictEqual(accepted(ListRuns.ListRunsAnswer, { runs: null }), { runs: null })
     })
 
     it.each([
@@ -108,12 +108,12 @@ describe("ListRuns", () => {
       ["an error body sent with 200", { error: "internal" }],
       ["a run", { id: "run1", status: "Failed" }]
     ])("refuses %s: an answer without runs is not a page", (_, input) => {
-      assert.include(refusal(ListRuns.RunsPage, input).message, "[\"runs\"]")
+      assert.include(refusal(ListRuns.ListRunsAnswer, input).message, "[\"runs\"]")
     })
 
     it.effect("decodes its runs, keeping their order", () =>
       Effect.gen(function*() {
-        const page = yield* Schema.decodeUnknown(ListRuns.RunsPage)({
+        const page = yield* Schema.decodeUnknown(ListRuns.ListRunsAnswer)({
           runs: [
             { id: "run2", status: "Queued", createdAt: "2022-01-11 22:32:46+00" },
             { id: "run1", status: "Failed", createdAt: "2022-01-11T22:32:45Z", extra: true }
@@ -126,14 +126,15 @@ describe("ListRuns", () => {
       }))
 
     it("refuses a page with an invalid run, naming its index", () => {
-      const message = refusal(ListRuns.RunsPage, { runs: [{ id: "run1" }, { id: "run2", status: "Lost" }] }).message
+      const message =
+        refusal(ListRuns.ListRunsAnswer, { runs: [{ id: "run1" }, { id: "run2", status: "Lost" }] }).message
       assert.include(message, "[\"runs\"]")
       assert.include(message, "[1]")
       assert.include(message, "[\"status\"]")
     })
 
     it("encodes an empty page as an empty list", () => {
-      assert.deepStrictEqual(Schema.encodeSync(ListRuns.RunsPage)({ runs: [] }), { runs: [] })
+      assert.deepStrictEqual(Schema.encodeSync(ListRuns.ListRunsAnswer)({ runs: [] }), { runs: [] })
     })
   })
 })

@@ -309,7 +309,7 @@ describeWithSpec("RunsApi", () => {
         delete properties.runID
       }],
       ["a renamed list answer", (doc) => {
-        const properties = doc.components.schemas.RunsPage.properties
+        const properties = doc.components.schemas.ListRunsAnswer.properties
         properties.items = properties.runs
         delete properties.runs
       }],

@@ -324,14 +324,12 @@ const encodeCancel = encoder("cancel", CancelRun.CancelRunBody)
 const encodeExecute = encoder("execute", ExecuteTask.ExecuteTaskBody)
 const encodeExecuteQuery = encoder("execute", ExecuteTask.ExecuteTaskParams)
 
-const pageSize = (limit: number | undefined) => (limit === undefined || limit === 0 ? ListRuns.maxLimit : limit)
-
 // Each answer's decoder, built once: the calls are many, the schemas few.
 const decodeRun = http.decoder(RunSchemas.Run)
 const decodeOutputs = http.decoder(RunOutputs.RunOutputs)
 const decodeCancel = http.decoder(CancelRun.CancelRunAnswer)
 const decodeExecute = http.decoder(ExecuteTask.ExecuteTaskAnswer)
-const decodePage = http.decoder(ListRuns.RunsPage)
+const decodePage = http.decoder(ListRuns.ListRunsAnswer)
 
 // Outputs may come without their key (a Go `omitempty` before a run has any), and cancel
 // answers any object: neither schema can tell an error body sent with 200 from an answer. A
@@ -571,7 +569,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         // not a `since` after an `until` the caller never gave.
         const until = params.until ?? new Date(Math.max(yield* Clock.currentTimeMillis, params.since?.getTime() ?? 0))
         const pinned: ListParams = { ...params, until }
-        const limit = pageSize(params.limit)
+        const limit = ListRuns.pageSize(params.limit)
         // Reading page k, pages k+1..k+prefetch are on their way, and no more: a page is asked
         // for only when the reader pulls the one `prefetch` before it, so breaking off early
         // costs at most `prefetch` requests and memory holds at most `prefetch + 1` pages.

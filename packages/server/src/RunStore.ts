@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { type Ids, type Json, type ListRuns, type Run, RunStatus } from "@airplane-runs/contract"
+import { type Ids, type Json, ListRuns, type Run, RunStatus } from "@airplane-runs/contract"
 import { Context, Effect, Layer } from "effect"
 import * as Random from "./internal/random.js"
 import * as Seed from "./internal/seed.js"
@@ -350,7 +350,7 @@ export const make = (options: {
         const sure = from === undefined ? lo : Math.max(lo, Math.min(hi, lowerBound(runs, from)))
         const top = to === undefined || to >= time ? hi : Math.max(sure, lowerBound(runs, to - lifetime + 1))
         // Limit 0 is "not set" for the API's Go backend, as for any zero value: the default.
-        const limit = params.limit === undefined || params.limit === 0 ? 50 : params.limit
+        const limit = ListRuns.pageSize(params.limit)
         let skip = (params.page ?? 0) * limit
         const page: Array<Run.Run> = []
         const take = (run: StoredRun) => {
