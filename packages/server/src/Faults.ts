@@ -5,8 +5,14 @@
  *
  * @since 0.1.0
  */
+import { Endpoints } from "@airplane-runs/contract"
+import type { HttpServerRequest } from "@effect/platform"
+import { HttpServerResponse } from "@effect/platform"
 import { Context, Effect, Layer, type ParseResult, Schema } from "effect"
+import * as Answers from "./internal/answers.js"
+import * as ApiHeaders from "./internal/headers.js"
 import * as Random from "./internal/random.js"
+import * as Reset from "./internal/reset.js"
 
 /**
  * What a fault does:
@@ -24,6 +30,8 @@ import * as Random from "./internal/random.js"
  * - `rateLimit`: a token bucket of `burst` requests (default `rate`, at least 1) refilled at
  *   `rate` per second (default 10): a request that finds it empty gets 429 with a `Retry-After`
  *   of the whole seconds until the next token (at least 1); the others pass.
+ *
+ * The server applies each kind as its entry of {@link behaviours}.
  *
  * @since 0.1.0
  * @category schemas
@@ -48,6 +56,9 @@ export const FaultKind = Schema.Literal(
  */
 export type FaultKind = typeof FaultKind.Type
 
+// A route is an endpoint's path under the base path, without its first slash: `runs/get`.
+const route = <const P extends string>(endpoint: { readonly path: `/${P}` }): P => endpoint.path.slice(1) as P
+
 /**
  * The routes a fault can target: the API's endpoints, named as their path after `/v0/`, or
  * `*` for all of them.
@@ -57,11 +68,11 @@ export type FaultKind = typeof FaultKind.Type
  */
 export const FaultRoute = Schema.Literal(
   "*",
-  "runs/get",
-  "runs/getOutputs",
-  "runs/list",
-  "runs/cancel",
-  "tasks/execute"
+  route(Endpoints.get),
+  route(Endpoints.getOutputs),
+  route(Endpoints.list),
+  route(Endpoints.cancel),
+  route(Endpoints.execute)
 )
 
 /**
@@ -120,6 +131,135 @@ export interface Fault extends Schema.Schema.Type<typeof FaultSpec> {
 }
 
 const decodeSpec = Schema.decodeUnknownSync(FaultSpec)
+
+/**
+ * What a fault kind does to a request it hits: answer instead of the API, which then never runs
+ * (so no `Idempotency-Key` is kept for it), or change the API's answer. An answer of `null` is a
+ * connection closed on a socket, with nothing more to answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Behaviour =
+  | {
+    readonly answersInstead: true
+    readonly answer: (
+      fault: Fault,
+      request: HttpServerRequest.HttpServerRequest
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse | null>
+  }
+  | {
+    readonly answersInstead: false
+    readonly change: (
+      fault: Fault,
+      response: HttpServerResponse.HttpServerResponse,
+      request: HttpServerRequest.HttpServerRequest
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse | null>
+  }
+
+const answering = (answer: Extract<Behaviour, { answersInstead: true }>["answer"]): Behaviour => ({
+  answersInstead: true,
+  answer
+})
+
+const changing = (change: Extract<Behaviour, { answersInstead: false }>["change"]): Behaviour => ({
+  answersInstead: false,
+  change
+})
+
+// The headers a fault's spec asks its answer to carry.
+const headersOf = (fault: Fault): Record<string, string> => ({
+  ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
+  ...(fault.retryable === undefined ? {} : { [ApiHeaders.retryable]: String(fault.retryable) })
+})
+
+/**
+ * The behaviour of every fault kind (see {@link FaultKind}): the one table the server applies
+ * faults from. Its type names every kind, so a kind without its behaviour does not compile.
+ * The delay of a fault (`delayMs`) is not here: the server adds it, with its latency, before
+ * any answer.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const behaviours: { readonly [K in FaultKind]: Behaviour } = {
+  status: answering((fault) => {
+    const status = fault.status ?? 503
+    return Effect.succeed(
+      Answers.error(status, fault.error ?? `injected fault: ${status}`, fault.code, headersOf(fault))
+    )
+  }),
+  reset: answering((_, request) => Reset.close(request)),
+  resetMidBody: changing((_, response, request) =>
+    Reset.close(request, {
+      status: response.status,
+      contentType: Answers.contentType(response),
+      bytes: Answers.bytes(response)
+    })
+  ),
+  truncated: changing((fault, response) => {
+    const bytes = Answers.bytes(response)
+    return Effect.succeed(
+      HttpServerResponse.uint8Array(bytes.subarray(0, Math.floor(bytes.length / 2)), {
+        status: response.status,
+        contentType: "application/json",
+        headers: headersOf(fault)
+      })
+    )
+  }),
+  malformed: answering((fault) =>
+    Effect.succeed(
+      HttpServerResponse.text("{\"runs\": [{\"id\": \"run2022", {
+        status: 200,
+        contentType: "application/json",
+        headers: headersOf(fault)
+      })
+    )
+  ),
+  html: answering((fault) => {
+    const status = fault.status ?? 502
+    return Effect.succeed(
+      HttpServerResponse.text(
+        `<html><head><title>${status} Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>`,
+        { status, contentType: "text/html; charset=utf-8", headers: headersOf(fault) }
+      )
+    )
+  }),
+  wrongContentType: changing((fault, response) =>
+    Effect.succeed(
+      HttpServerResponse.uint8Array(Answers.bytes(response), {
+        status: response.status,
+        contentType: "text/plain; charset=utf-8",
+        headers: headersOf(fault)
+      })
+    )
+  ),
+  empty: answering((fault) =>
+    Effect.succeed(HttpServerResponse.empty({ status: fault.status ?? 200, headers: headersOf(fault) }))
+  ),
+  slow: changing((_, response) => Effect.succeed(response)),
+  oversized: answering((fault) => {
+    const size = fault.bytes ?? 8 * 1024 * 1024
+    const padding = Math.max(0, size - "{\"padding\":\"\"}".length)
+    return Effect.succeed(
+      HttpServerResponse.text(`{"padding":"${"x".repeat(padding)}"}`, {
+        status: 200,
+        contentType: "application/json",
+        headers: headersOf(fault)
+      })
+    )
+  }),
+  rateLimit: answering((fault) =>
+    Effect.succeed(
+      Answers.error(
+        fault.status ?? 429,
+        fault.error ?? "rate limit exceeded",
+        fault.code ?? "rate_limited",
+        headersOf(fault)
+      )
+    )
+  )
+}
 
 /**
  * The faults of a server.

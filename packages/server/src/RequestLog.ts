@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
+import * as ApiHeaders from "./internal/headers.js"
 
 /**
  * One request, as the server saw it.
@@ -61,7 +62,7 @@ export class RequestLog extends Context.Tag("@airplane-runs/server/RequestLog")<
  * @since 0.1.0
  * @category constants
  */
-export const redactedHeaders: ReadonlySet<string> = new Set(["x-airplane-api-key", "authorization", "x-airplane-token"])
+export const redactedHeaders: ReadonlySet<string> = new Set([ApiHeaders.apiKey, "authorization", "x-airplane-token"])
 
 /**
  * Copies headers for the log, redacting secrets.

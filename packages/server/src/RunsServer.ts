@@ -28,6 +28,8 @@ import * as Faults from "./Faults.js"
 import * as admin from "./internal/admin.js"
 import * as gateway from "./internal/gateway.js"
 import * as handlers from "./internal/handlers.js"
+import * as ApiHeaders from "./internal/headers.js"
+import * as Reset from "./internal/reset.js"
 import * as RequestLog from "./RequestLog.js"
 import * as RunStore from "./RunStore.js"
 
@@ -230,7 +232,7 @@ export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError
   // The server's own spans list request headers: the API key among them is redacted, as the
   // platform redacts `authorization`, for a program that traces the client and the server.
   const served = Layer.unwrapEffect(Effect.map(RunsApp, (httpApp) => HttpServer.serve(httpApp))).pipe(
-    Layer.locallyWith(HttpHeaders.currentRedactedNames, (names) => [...names, Endpoints.apiKeyHeader.toLowerCase()])
+    Layer.locallyWith(HttpHeaders.currentRedactedNames, (names) => [...names, ApiHeaders.apiKey])
   )
   const described = Layer.unwrapEffect(Effect.gen(function*() {
     const address = (yield* HttpServer.HttpServer).address
@@ -298,7 +300,7 @@ export const layerFetch = (
       const httpApp = yield* RunsApp
       const runtime = yield* Effect.runtime<HttpRouter.HttpRouter.DefaultServices>()
       const handler = HttpApp.toWebHandlerRuntime(runtime)(httpApp)
-      return webFetch((request) => handler(request))
+      return Reset.webFetch((request) => handler(request))
     })
   )
   return Layer.merge(service(inProcessUrl, 0), fetch).pipe(
@@ -307,27 +309,6 @@ export const layerFetch = (
     Layer.provide(NodeHttpServer.layerContext)
   )
 }
-
-// Plays the reset marks of the gateway as fetch reports a closed connection.
-const webFetch = (handler: (request: Request) => Promise<Response>): typeof globalThis.fetch =>
-  (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const response = await handler(new Request(input, init))
-    const reset = response.headers.get(gateway.resetHeader)
-    if (reset === null) return response
-    const closed = () =>
-      new TypeError("fetch failed", { cause: new Error("other side closed (embedded server fault)") })
-    if (reset === "before-headers") throw closed()
-    const partial = new Uint8Array(await response.arrayBuffer())
-    const headers = new Headers(response.headers)
-    headers.delete(gateway.resetHeader)
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(partial)
-        controller.error(closed())
-      }
-    })
-    return new Response(body, { status: response.status, headers })
-  }) as typeof globalThis.fetch
 
 /**
  * A server started from plain async code.

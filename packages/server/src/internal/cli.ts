@@ -2,6 +2,7 @@
  * The command line of `airplane-runs-server`: its flags read into the server's options, and
  * the banner it prints once it listens. Apart from the bin, so a test reads flags in process.
  */
+import { Endpoints } from "@airplane-runs/contract"
 import { parseArgs } from "node:util"
 import * as RunsServer from "../RunsServer.js"
 import * as RunStore from "../RunStore.js"
@@ -115,7 +116,7 @@ export const banner = (server: RunsServer.Service, options: RunsServer.Options):
   const live = options.seed?.until === undefined ? "; the newest are still running" : ""
   return `Airplane Runs API (embedded) listening on ${server.url}
 
-  API          ${server.apiUrl}   (header X-Airplane-API-Key: ${server.apiKey})
+  API          ${server.apiUrl}   (header ${Endpoints.apiKeyHeader}: ${server.apiKey})
   Swagger UI   ${server.url}/docs
   OpenAPI      ${server.url}/openapi.json
   Admin        ${server.url}/_admin/requests, /_admin/faults, /_admin/clock/advance
@@ -126,7 +127,7 @@ export const banner = (server: RunsServer.Service, options: RunsServer.Options):
   Timestamps   ${timestampsLine[options.timestamps ?? "mixed"]}
 
 Try:
-  curl -s -H 'X-Airplane-API-Key: ${server.apiKey}' '${server.apiUrl}/runs/list?limit=2'
+  curl -s -H '${Endpoints.apiKeyHeader}: ${server.apiKey}' '${server.apiUrl}${Endpoints.list.path}?limit=2'
 
 Ctrl-C stops it.`
 }
