@@ -139,6 +139,15 @@ export type TaskLookup =
   | { readonly _tag: "Mismatch"; readonly byId: Task; readonly bySlug: Task | undefined }
 
 /**
+ * Which runs a listing selects, its page and limit aside: a task, by id, slug or both, and a
+ * window of last updates.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Selection = Omit<ListRuns.ListRunsParams, "page" | "limit">
+
+/**
  * The store.
  *
  * @since 0.1.0
@@ -162,6 +171,11 @@ export interface Service {
    * failure and cancel times that have come by now.
    */
   readonly list: (params: ListRuns.ListRunsParams) => ReadonlyArray<Run.Run>
+  /**
+   * Every run `list` selects with these params, newest created first, in one array: what
+   * reading its pages from 0 to the first short one gives, at one instant.
+   */
+  readonly all: (params?: Selection) => ReadonlyArray<Run.Run>
   readonly cancel: (id: string) => CancelOutcome
   /** Which task a request names, by id, slug or both. */
   readonly findTask: (request: { readonly id?: string | undefined; readonly slug?: string | undefined }) => TaskLookup
@@ -306,6 +320,48 @@ export const make = (options: {
         : { _tag: "Mismatch", byId, bySlug }
     }
 
+    // The runs of the task the params name, or every run when they name none; `undefined` when
+    // they name no task (an unknown one, or an id and a slug of two tasks).
+    const ofTask = (params: Selection): Array<StoredRun> | undefined => {
+      if (params.taskID === undefined && params.taskSlug === undefined) return all
+      const found = findTask({ id: params.taskID, slug: params.taskSlug })
+      return found._tag === "Found" ? byTask.get(found.task.id)! : undefined
+    }
+
+    // The runs `params` select, newest created first, from the `skip`th on, at most `limit`.
+    const select = (params: Selection, skip: number, limit: number): Array<Run.Run> => {
+      const runs = ofTask(params)
+      if (runs === undefined) return []
+      const time = now()
+      const from = params.since?.getTime()
+      const to = params.until?.getTime()
+      const inWindow = (run: StoredRun) => {
+        const updated = lastUpdate(run, time)
+        return (from === undefined || updated >= from) && (to === undefined || updated <= to)
+      }
+      // A run's last update falls between its creation and `lifetime` later, and never after
+      // now. So of the runs created by `to`, those created over `lifetime` before `from` are
+      // out, those created from `from` on are in unless `to` is behind the clock and they
+      // were created within `lifetime` of it: only the two bands in between are looked at
+      // one by one, and a page of a large store costs them, not the whole store.
+      const hi = to === undefined ? runs.length : lowerBound(runs, to + 1)
+      const lo = from === undefined ? 0 : Math.min(hi, lowerBound(runs, from - lifetime))
+      const sure = from === undefined ? lo : Math.max(lo, Math.min(hi, lowerBound(runs, from)))
+      const top = to === undefined || to >= time ? hi : Math.max(sure, lowerBound(runs, to - lifetime + 1))
+      const page: Array<Run.Run> = []
+      const take = (run: StoredRun) => {
+        if (skip > 0) skip--
+        else page.push(toRun(run, time))
+      }
+      // Newest first: the band below `hi`, the sure runs (skipped over by arithmetic), the band above `lo`.
+      for (let i = hi - 1; i >= top && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
+      const skipped = Math.min(skip, top - sure)
+      skip -= skipped
+      for (let i = top - 1 - skipped; i >= sure && page.length < limit; i--) take(runs[i]!)
+      for (let i = sure - 1; i >= lo && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
+      return page
+    }
+
     const service: Service = {
       now,
       tasks,
@@ -318,53 +374,14 @@ export const make = (options: {
       outputs: (id) => {
         const run = byId.get(id)
         if (run === undefined) return undefined
-        const status = toRun(run, now()).status
-        return status === "Succeeded" || status === "Failed" ? run.output : null
+        // A run has its output once it reached its outcome; a cancelled run never does.
+        return toRun(run, now()).status === run.outcome ? run.output : null
       },
       list: (params) => {
-        let task: Task | undefined
-        if (params.taskID !== undefined) {
-          task = tasks.find((t) => t.id === params.taskID)
-          if (task === undefined) return []
-        }
-        if (params.taskSlug !== undefined) {
-          if (task !== undefined && task.slug !== params.taskSlug) return []
-          task = tasks.find((t) => t.slug === params.taskSlug)
-          if (task === undefined) return []
-        }
-        const runs = task === undefined ? all : byTask.get(task.id)!
-        const time = now()
-        const from = params.since?.getTime()
-        const to = params.until?.getTime()
-        const inWindow = (run: StoredRun) => {
-          const updated = lastUpdate(run, time)
-          return (from === undefined || updated >= from) && (to === undefined || updated <= to)
-        }
-        // A run's last update falls between its creation and `lifetime` later, and never after
-        // now. So of the runs created by `to`, those created over `lifetime` before `from` are
-        // out, those created from `from` on are in unless `to` is behind the clock and they
-        // were created within `lifetime` of it: only the two bands in between are looked at
-        // one by one, and a page of a large store costs them, not the whole store.
-        const hi = to === undefined ? runs.length : lowerBound(runs, to + 1)
-        const lo = from === undefined ? 0 : Math.min(hi, lowerBound(runs, from - lifetime))
-        const sure = from === undefined ? lo : Math.max(lo, Math.min(hi, lowerBound(runs, from)))
-        const top = to === undefined || to >= time ? hi : Math.max(sure, lowerBound(runs, to - lifetime + 1))
-        // Limit 0 is "not set" for the API's Go backend, as for any zero value: the default.
         const limit = ListRuns.pageSize(params.limit)
-        let skip = (params.page ?? 0) * limit
-        const page: Array<Run.Run> = []
-        const take = (run: StoredRun) => {
-          if (skip > 0) skip--
-          else page.push(toRun(run, time))
-        }
-        // Newest first: the band below `hi`, the sure runs (skipped over by arithmetic), the band above `lo`.
-        for (let i = hi - 1; i >= top && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
-        const skipped = Math.min(skip, top - sure)
-        skip -= skipped
-        for (let i = top - 1 - skipped; i >= sure && page.length < limit; i--) take(runs[i]!)
-        for (let i = sure - 1; i >= lo && page.length < limit; i--) if (inWindow(runs[i]!)) take(runs[i]!)
-        return page
+        return select(params, (params.page ?? 0) * limit, limit)
       },
+      all: (params = {}) => select(params, 0, Number.POSITIVE_INFINITY),
       cancel: (id) => {
         const run = byId.get(id)
         if (run === undefined) return { _tag: "NotFound" }

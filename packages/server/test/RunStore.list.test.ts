@@ -49,6 +49,7 @@ describe("list", () => {
         for (const run of byId) assert.strictEqual(run.taskID, task.id)
         assert.deepStrictEqual(ids(bySlug), ids(byId))
         assert.deepStrictEqual(ids(walk(store, { taskID: task.id as any, taskSlug: task.slug }).flat()), ids(byId))
+        assert.deepStrictEqual(ids(store.all({ taskSlug: task.slug })), ids(byId))
         total += byId.length
       }
       assert.strictEqual(total, store.size())
@@ -56,6 +57,8 @@ describe("list", () => {
       assert.deepStrictEqual(store.list({ taskID: a!.id as any, taskSlug: b!.slug }), [])
       assert.deepStrictEqual(store.list({ taskID: "tsk20200101znothere00" as any }), [])
       assert.deepStrictEqual(store.list({ taskSlug: "no_such_task" }), [])
+      assert.deepStrictEqual(store.all({ taskID: a!.id as any, taskSlug: b!.slug }), [])
+      assert.deepStrictEqual(store.all({ taskSlug: "no_such_task" }), [])
     }))
 })
 
@@ -119,19 +122,17 @@ describe("list: since and until, on the time a run was last updated", () => {
       assert.deepStrictEqual(ids(ofTask), ids(expected.filter((run) => run.taskID === task.id)))
     }))
 
-  it.effect("any window, page and limit answers what filtering every run would, while runs start, end and cancel", () =>
+  it.effect("any window, page and limit, or every page at once, answers what filtering every run would, while runs start, end and cancel", () =>
     Effect.gen(function*() {
       // The store looks at runs one by one only near `since` and `until`: checked here
       // against the plain filter, at times when the newest runs are still going.
       const { clock, store } = yield* manualStore({ seed: { runs: 300, days: 1 }, lifecycle: { runMs: 5 * minute } })
       const everyRun = () => walk(store).flat()
-      const plain = (since: number | undefined, until: number | undefined, limit: number, page: number) =>
-        everyRun()
-          .filter((run) => {
-            const updated = lastUpdated(run)
-            return (since === undefined || updated >= since) && (until === undefined || updated <= until)
-          })
-          .slice(page * limit, (page + 1) * limit)
+      const plain = (since: number | undefined, until: number | undefined) =>
+        everyRun().filter((run) => {
+          const updated = lastUpdated(run)
+          return (since === undefined || updated >= since) && (until === undefined || updated <= until)
+        })
       const bounds = [
         undefined,
         start - day - minute,
@@ -153,16 +154,17 @@ describe("list: since and until, on the time a run was last updated", () => {
         for (const since of bounds) {
           for (const until of bounds) {
             if (since !== undefined && until !== undefined && since > until) continue
+            const window = {
+              ...(since === undefined ? {} : { since: new Date(since) }),
+              ...(until === undefined ? {} : { until: new Date(until) })
+            }
+            const expected = ids(plain(since, until))
+            assert.deepStrictEqual(ids(store.all(window)), expected, `all at +${advance} ms: ${JSON.stringify(window)}`)
             for (const [limit, page] of [[50, 0], [7, 1], [13, 2], [1, 5]] as const) {
-              const params = {
-                limit,
-                page,
-                ...(since === undefined ? {} : { since: new Date(since) }),
-                ...(until === undefined ? {} : { until: new Date(until) })
-              }
+              const params = { ...window, limit, page }
               assert.deepStrictEqual(
                 ids(store.list(params)),
-                ids(plain(since, until, limit, page)),
+                expected.slice(page * limit, (page + 1) * limit),
                 `at +${advance} ms: ${JSON.stringify(params)}`
               )
               checked++

@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { get, json, post } from "./utils/http.js"
-import { day, lastUpdated, manualStore, minute, start as until, walk } from "./utils/store.js"
+import { day, lastUpdated, manualStore, minute, start as until } from "./utils/store.js"
 
 const decodeRun = Schema.decodeUnknownSync(Run.Run)
 // The query's form of Postgres text: what a client copying a timestamp from an answer sends.
@@ -14,7 +14,7 @@ const statuses = RunStatus.values
 
 const snapshot = (store: RunStore.Service) => ({
   tasks: store.tasks,
-  runs: walk(store).flat().map((run) => ({ ...run, output: store.outputs(run.id!) }))
+  runs: store.all().map((run) => ({ ...run, output: store.outputs(run.id!) }))
 })
 
 const kindOf = (value: unknown): string => value === null ? "null" : Array.isArray(value) ? "array" : typeof value
@@ -60,7 +60,7 @@ describe("seeding", () => {
       ])
       assert.strictEqual(store.tasks[0]!.name, "Hello World")
       for (const task of store.tasks) assert.match(task.id, /^tsk20210728z[0-9a-z]{10}$/)
-      const runs = walk(store).flat()
+      const runs = store.all()
       assert.strictEqual(runs.length, RunStore.defaultSeed.runs)
       assert.strictEqual(new Set(runs.map((r) => r.id)).size, runs.length)
       for (const run of runs) {
@@ -80,7 +80,7 @@ describe("seeding", () => {
   it.effect("the window ends when the store is made, unless seed.until pins it", () =>
     Effect.gen(function*() {
       const offsets = (store: RunStore.Service) =>
-        walk(store).flat().map((run) => store.window.until.getTime() - run.createdAt!.getTime())
+        store.all().map((run) => store.window.until.getTime() - run.createdAt!.getTime())
       const early = yield* manualStore({}, until)
       const late = yield* manualStore({}, until + 90 * day)
       assert.strictEqual(late.store.window.until.getTime(), until + 90 * day)
@@ -92,8 +92,8 @@ describe("seeding", () => {
       const b = yield* manualStore({ seed: pinned }, until + 90 * day)
       assert.deepStrictEqual(a.store.window, b.store.window)
       assert.deepStrictEqual(
-        walk(a.store).flat().map((r) => [r.id, r.createdAt]),
-        walk(b.store).flat().map((r) => [r.id, r.createdAt])
+        a.store.all().map((r) => [r.id, r.createdAt]),
+        b.store.all().map((r) => [r.id, r.createdAt])
       )
     }))
 
@@ -106,7 +106,7 @@ describe("seeding", () => {
       assert.strictEqual(store.tasks[8]!.slug, "hello_world_1")
       assert.strictEqual(store.size(), 30)
       assert.deepStrictEqual(store.window, { since: new Date(end - 7 * day), until: new Date(end) })
-      for (const run of walk(store).flat()) {
+      for (const run of store.all()) {
         assert.isAtMost(run.createdAt!.getTime(), end)
         assert.isAtLeast(run.createdAt!.getTime(), end - 7 * day)
       }
@@ -115,7 +115,7 @@ describe("seeding", () => {
   it.effect("at the start, all six statuses, each with the fields it implies; only the newest runs are unfinished", () =>
     Effect.gen(function*() {
       const { store } = yield* manualStore()
-      const runs = walk(store).flat()
+      const runs = store.all()
       const counts = countStatuses(runs)
       for (const status of statuses) assert.isAbove(counts.get(status) ?? 0, 0, status)
       assert.isAbove(counts.get("Succeeded")!, counts.get("Failed")!)
@@ -142,7 +142,7 @@ describe("seeding", () => {
     Effect.gen(function*() {
       const { clock, store } = yield* manualStore()
       const order = (status: string) => statuses.indexOf(status as RunStatus.RunStatus)
-      const seen = new Map(walk(store).flat().map((run) => [run.id!, run.status!]))
+      const seen = new Map(store.all().map((run) => [run.id!, run.status!]))
       const unfinished = [...seen].filter(([, status]) => !RunStatus.isTerminal(status)).map(([id]) => id)
       assert.isNotEmpty(unfinished)
       const moved = new Set<string>()
@@ -168,7 +168,7 @@ describe("seeding", () => {
         const end = run.succeededAt ?? run.failedAt
         assert.isAbove(end!.getTime(), until, id)
       }
-      const counts = countStatuses(walk(store).flat())
+      const counts = countStatuses(store.all())
       assert.deepStrictEqual([...counts.keys()].filter((s) => !RunStatus.isTerminal(s as RunStatus.RunStatus)), [])
     }))
 
@@ -176,7 +176,7 @@ describe("seeding", () => {
     Effect.gen(function*() {
       const { store } = yield* manualStore()
       const kinds = new Set<string>()
-      for (const run of walk(store).flat()) {
+      for (const run of store.all()) {
         const output = store.outputs(run.id!)
         if (run.status === "Succeeded" || run.status === "Failed") kinds.add(kindOf(output))
         else assert.isNull(output, `${run.id} ${run.status}`)
@@ -275,7 +275,7 @@ describe("lifecycle", () => {
       assert.strictEqual(store.window.until.getTime(), 0)
       const run = store.execute({ slug: "hello_world" })!
       assert.strictEqual(run.createdAt!.getTime(), 0)
-      const seeded = walk(store).flat().filter((r) => r.id !== run.id)
+      const seeded = store.all().filter((r) => r.id !== run.id)
       assert.strictEqual(seeded.length, 40)
       const unfinished = seeded.filter((r) => !RunStatus.isTerminal(r.status!))
       assert.isNotEmpty(unfinished)
@@ -324,7 +324,7 @@ describe("cancel", () => {
   it.effect("refuses a finished run, a cancelled one and an unknown one; cancels a seeded run still going", () =>
     Effect.gen(function*() {
       const { clock, store } = yield* manualStore()
-      const runs = walk(store).flat()
+      const runs = store.all()
       for (const status of ["Succeeded", "Failed", "Cancelled"] as const) {
         const run = runs.find((r) => r.status === status)!
         const before = store.get(run.id!)

@@ -2,7 +2,7 @@
  * A store on a clock the test moves, and the ways the tests read it: every page of a walk,
  * a run's last update.
  */
-import type { Run } from "@airplane-runs/contract"
+import { ListRuns, type Run } from "@airplane-runs/contract"
 import { RunStore } from "@airplane-runs/server"
 import { Effect } from "effect"
 
@@ -21,13 +21,16 @@ export const manualStore = (
   return Effect.map(RunStore.make({ ...options, now: () => clock.time }), (store) => ({ store, clock }))
 }
 
-/** Every page of a store, as a client walks them: from page 0 to the first short one. */
+/**
+ * Every page of a store, as a client walks them: from page 0 to the first short one. For the
+ * tests of paging; every run at once is `store.all`.
+ */
 export const walk = (
   store: RunStore.Service,
-  params: Omit<Parameters<RunStore.Service["list"]>[0], "page"> = {}
+  params: Omit<ListRuns.ListRunsParams, "page"> = {}
 ): Array<ReadonlyArray<Run.Run>> => {
   const pages: Array<ReadonlyArray<Run.Run>> = []
-  const limit = params.limit === undefined || params.limit === 0 ? 50 : params.limit
+  const limit = ListRuns.pageSize(params.limit)
   for (let page = 0;; page++) {
     const runs = store.list({ ...params, page })
     pages.push(runs)
