@@ -67,14 +67,7 @@ const statuses = (entries: ReadonlyArray<RequestLog.Entry>) => entries.map((entr
 
 // How many runs the store holds that were last updated at or before `at`: what a walk that pins
 // `until` to `at` may see, the API filtering on a run's last update.
-const updatedBy = (store: RunStore.Service, at: Date) => {
-  let count = 0
-  for (let page = 0;; page++) {
-    const runs = store.list({ until: at, page })
-    count += runs.length
-    if (runs.length < 50) return count
-  }
-}
+const updatedBy = (store: RunStore.Service, at: Date) => store.all({ until: at }).length
 
 export const program = Effect.gen(function*() {
   const runs = yield* Runs.Runs

@@ -20,14 +20,8 @@ export interface WeekJobs {
 
 // The runs of `send_invoice` the store holds from `since` on: how many, and which failed.
 const storeWindow = (store: RunStore.Service, since: Date) => {
-  const failed: Array<string> = []
-  let listed = 0
-  for (let page = 0;; page++) {
-    const runs = store.list({ taskSlug: "send_invoice", since, page })
-    listed += runs.length
-    for (const run of runs) if (run.status === "Failed") failed.push(run.id!)
-    if (runs.length < 50) return { failed, listed }
-  }
+  const runs = store.all({ taskSlug: "send_invoice", since })
+  return { failed: runs.filter((run) => run.status === "Failed").map((run) => run.id!), listed: runs.length }
 }
 
 /** Checks each job of the week against the server's store and request log. */

@@ -2,8 +2,8 @@
  * What the pagination and await tests share: an embedded server with a client pointed at it,
  * over real HTTP on loopback, and readers of the server's store and request log.
  */
-import type { ListRuns, Run } from "@airplane-runs/contract"
-import { RunsServer } from "@airplane-runs/server"
+import type { Run } from "@airplane-runs/contract"
+import { RunsServer, type RunStore } from "@airplane-runs/server"
 import { FetchHttpClient } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import * as Runs from "../../src/Runs.js"
@@ -29,17 +29,8 @@ export const serverAndClient = (
 }
 
 /** Every run the store answers for these parameters, page after page, newest first. */
-export const storeRuns = (
-  server: RunsServer.Service,
-  params: Omit<ListRuns.ListRunsParams, "page" | "limit"> = {}
-): ReadonlyArray<Run.Run> => {
-  const out: Array<Run.Run> = []
-  for (let page = 0;; page++) {
-    const runs = server.store.list({ ...params, limit: 50, page })
-    out.push(...runs)
-    if (runs.length < 50) return out
-  }
-}
+export const storeRuns = (server: RunsServer.Service, params: RunStore.Selection = {}): ReadonlyArray<Run.Run> =>
+  server.store.all(params)
 
 /** The ids of runs, in order. */
 export const ids = (runs: ReadonlyArray<{ readonly id?: string | null | undefined }>): Array<string> =>

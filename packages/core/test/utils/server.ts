@@ -93,25 +93,15 @@ export const waitFor = <E, R>(
  */
 export const seededRun = (server: RunsServer.Service, ...wanted: ReadonlyArray<string>): Runs.Run => {
   const seededBefore = server.store.window.until.getTime()
-  for (let page = 0;; page++) {
-    const runs = server.store.list({ page })
-    const run = runs.find((r) =>
-      r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
-    )
-    if (run !== undefined) return run
-    if (runs.length === 0) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
-  }
+  const run = server.store.all().find((r) =>
+    r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
+  )
+  if (run === undefined) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
+  return run
 }
 
 /** Every seeded run, newest first, read from the server's store. */
-export const allRuns = (server: RunsServer.Service): ReadonlyArray<Runs.Run> => {
-  const out: Array<Runs.Run> = []
-  for (let page = 0;; page++) {
-    const runs = server.store.list({ page })
-    out.push(...runs)
-    if (runs.length < 50) return out
-  }
-}
+export const allRuns = (server: RunsServer.Service): ReadonlyArray<Runs.Run> => server.store.all()
 
 /** A span as the recording tracer keeps it. */
 export class RecordedSpan implements Tracer.Span {

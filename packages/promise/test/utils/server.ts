@@ -78,22 +78,13 @@ export const rejection = async (promise: Promise<unknown>): Promise<unknown> => 
  */
 export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyArray<string>): Run => {
   const seededBefore = server.store.window.until.getTime()
-  for (let page = 0;; page++) {
-    const runs = server.store.list({ page })
-    const run = runs.find((r) =>
-      r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
-    )
-    if (run !== undefined) return run
-    if (runs.length === 0) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
-  }
+  const run = server.store.all().find((r) =>
+    r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
+  )
+  if (run === undefined) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
+  return run
 }
 
 /** The ids of every run in the store, newest first. */
-export const allRunIds = (server: RunsServer.RunningServer): ReadonlyArray<string> => {
-  const out: Array<string> = []
-  for (let page = 0;; page++) {
-    const runs = server.store.list({ page })
-    for (const run of runs) out.push(run.id!)
-    if (runs.length < 50) return out
-  }
-}
+export const allRunIds = (server: RunsServer.RunningServer): ReadonlyArray<string> =>
+  server.store.all().map((run) => run.id!)
