@@ -5,29 +5,8 @@
  *
  * @since 0.1.0
  */
-import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
-// undici.request on Node, the global fetch elsewhere: see the package's `imports`.
-import * as defaultHttpClient from "#defaultHttpClient"
-import {
-  Cause,
-  Effect,
-  Exit,
-  Layer,
-  ManagedRuntime,
-  Option,
-  Runtime as EffectRuntime,
-  Schedule,
-  Scope,
-  Stream
-} from "effect"
-import {
-  AbortedError,
-  AirplaneRunsError,
-  ClientClosedError,
-  fromRunsError,
-  InvalidRequestError
-} from "./AirplaneRunsError.js"
-import * as FetchHttpClient from "./internal/fetchHttpClient.js"
+import type { Runs } from "@airplane-runs/core"
+import { Client } from "./internal/client.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 
 /**
@@ -209,60 +188,10 @@ export interface AwaitOptions extends RequestOptions {
   readonly pollIntervalMs?: number | undefined
 }
 
-type Runtime = ManagedRuntime.ManagedRuntime<Runs.Runs, RunsError.InvalidRequest>
-
-/**
- * Core's option names, as the facade's caller wrote them: core names each problem with its
- * option (`host: ... has no scheme`), and the caller must read the name they wrote (`baseUrl`),
- * or the variable the value came from (`AIRPLANE_API_HOST`, as `Runs.config` reads it).
- */
-const optionNames: Readonly<Record<string, { readonly option: string; readonly variable?: string }>> = {
-  apiKey: { option: "apiKey", variable: "AIRPLANE_API_KEY" },
-  host: { option: "baseUrl", variable: "AIRPLANE_API_HOST" },
-  envSlug: { option: "envSlug", variable: "AIRPLANE_ENV_SLUG" },
-  envId: { option: "envId", variable: "AIRPLANE_ENV_ID" },
-  attemptTimeout: { option: "timeoutMs" },
-  deadline: { option: "deadlineMs" },
-  retry: { option: "retry" }
-}
-
-/** Core's issue (`"<option>: <problem>"`), its option named as the caller wrote it. */
-const relabel = (issue: string, fromEnvironment: ReadonlySet<string>): string => {
-  const name = issue.slice(0, Math.max(0, issue.indexOf(":")))
-  if (!Object.hasOwn(optionNames, name)) return issue
-  const { option, variable } = optionNames[name]!
-  return `${fromEnvironment.has(name) && variable !== undefined ? variable : option}${issue.slice(name.length)}`
-}
-
-/** What the constructor throws for options core refused: in the caller's names, not core's words. */
-const optionsError = (error: RunsError.InvalidRequest, fromEnvironment: ReadonlySet<string>): InvalidRequestError =>
-  new InvalidRequestError(
-    `Unusable client options: ${error.issues.map((issue) => relabel(issue, fromEnvironment)).join("; ")}`
-  )
-
-// A function, so the compiler does not assume an earlier check still holds after an await.
-const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
-
-const abortedError = (signal: AbortSignal): AbortedError =>
-  new AbortedError("The call was aborted by its AbortSignal.", { cause: signal.reason })
-
-const closedError = (): ClientClosedError =>
-  new ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
-
-/** Turns what an Effect failed with into the client's error, made here, at the caller's await. */
-const toError = (
-  cause: Cause.Cause<RunsError.RunsError>,
-  signal: AbortSignal | undefined,
-  closing: AbortSignal
-): AirplaneRunsError => {
-  const failure = Cause.failureOption(cause)
-  if (Option.isSome(failure)) return fromRunsError(failure.value)
-  if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return abortedError(signal)
-  if (closing.aborted && Cause.isInterruptedOnly(cause)) return closedError()
-  return new AirplaneRunsError(`Unexpected failure of the client: ${Cause.pretty(cause)}`, {
-    cause: Cause.squash(cause)
-  })
-}
+// A client's engine, for the classes beside it. It is all Effect types, so it stays out of the
+// classes' declarations, which are what the facade's users see: a private field of
+// `AirplaneRuns` (declared as `#private`), read here through its static block.
+let clientOf: (client: AirplaneRuns) => Client
 
 /**
  * A list of runs: iterate it for every run, `pages()` for every page, or `page(n)` for one.
@@ -271,12 +200,16 @@ const toError = (
  * @category models
  */
 export class RunList implements AsyncIterable<Run> {
+  readonly #client: Client
+  readonly #params: ListParams
+  readonly #options: ListOptions
+
   /** @internal */
-  constructor(
-    private readonly client: AirplaneRuns,
-    private readonly params: ListParams,
-    private readonly options: ListOptions
-  ) {}
+  constructor(client: AirplaneRuns, params: ListParams, options: ListOptions) {
+    this.#client = clientOf(client)
+    this.#params = params
+    this.#options = options
+  }
 
   /**
    * Every run across every page, newest first. Breaking out stops further page requests.
@@ -284,7 +217,8 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   [Symbol.asyncIterator](): AsyncIterator<Run> {
-    return this.client.iterate((runs) => runs.list(this.params, this.client.listOptions(this.options)), this.options)
+    const client = this.#client
+    return client.iterate((runs) => runs.list(this.#params, client.listOptions(this.#options)), this.#options)
   }
 
   /**
@@ -293,9 +227,10 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   pages(): AsyncIterable<RunsPage> {
+    const client = this.#client
     return {
       [Symbol.asyncIterator]: () =>
-        this.client.iterate((runs) => runs.listPages(this.params, this.client.listOptions(this.options)), this.options)
+        client.iterate((runs) => runs.listPages(this.#params, client.listOptions(this.#options)), this.#options)
     }
   }
 
@@ -305,9 +240,10 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   page(page: number): Promise<RunsPage> {
-    return this.client.call(
-      (runs) => runs.listPage({ ...this.params, page }, this.client.callOptions(this.options)),
-      this.options
+    const client = this.#client
+    return client.call(
+      (runs) => runs.listPage({ ...this.#params, page }, client.callOptions(this.#options)),
+      this.#options
     )
   }
 }
@@ -319,8 +255,14 @@ export class RunList implements AsyncIterable<Run> {
  * @category models
  */
 export class RunsResource {
+  readonly #owner: AirplaneRuns
+  readonly #client: Client
+
   /** @internal */
-  constructor(private readonly client: AirplaneRuns) {}
+  constructor(client: AirplaneRuns) {
+    this.#owner = client
+    this.#client = clientOf(client)
+  }
 
   /**
    * A run by id.
@@ -328,7 +270,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   get(params: { readonly id: string }, options: RequestOptions = {}): Promise<Run> {
-    return this.client.call((runs) => runs.get(params, this.client.callOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.get(params, client.callOptions(options)), options)
   }
 
   /**
@@ -337,7 +280,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   getOutputs(params: { readonly id: string }, options: RequestOptions = {}): Promise<Json> {
-    return this.client.call((runs) => runs.getOutputs(params, this.client.callOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.getOutputs(params, client.callOptions(options)), options)
   }
 
   /**
@@ -346,7 +290,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   cancel(params: { readonly runID: string }, options: MutationOptions = {}): Promise<void> {
-    return this.client.call((runs) => runs.cancel(params, this.client.callOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.cancel(params, client.callOptions(options)), options)
   }
 
   /**
@@ -355,7 +300,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   execute(params: ExecuteParams, options: MutationOptions = {}): Promise<string> {
-    return this.client.call((runs) => runs.execute(params, this.client.callOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.execute(params, client.callOptions(options)), options)
   }
 
   /**
@@ -364,7 +310,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   list(params: ListParams = {}, options: ListOptions = {}): RunList {
-    return new RunList(this.client, params, options)
+    return new RunList(this.#owner, params, options)
   }
 
   /**
@@ -373,7 +319,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   awaitCompletion(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Run> {
-    return this.client.call((runs) => runs.awaitCompletion(params, this.client.awaitOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.awaitCompletion(params, client.awaitOptions(options)), options)
   }
 
   /**
@@ -382,7 +329,8 @@ export class RunsResource {
    * @since 0.1.0
    */
   awaitOutputs(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Completed> {
-    return this.client.call((runs) => runs.awaitOutputs(params, this.client.awaitOptions(options)), options)
+    const client = this.#client
+    return client.call((runs) => runs.awaitOutputs(params, client.awaitOptions(options)), options)
   }
 }
 
@@ -412,56 +360,14 @@ export class AirplaneRuns {
    * @since 0.1.0
    */
   readonly runs: RunsResource
-  private readonly runtime: Runtime
-  private readonly retryOptions: RetryPolicy.Options
-  private closed = false
-  // Fires on close(): stops the calls and iterations still in flight (a wait between attempts
-  // included), so that nothing is sent, and no timer is left, after close().
-  private readonly closing = new AbortController()
-  // How close() stops them: a set, not listeners on `closing`, which Node warns of as a possible
-  // leak (MaxListenersExceededWarning) as soon as more than 10 calls run at once.
-  private readonly inFlight = new Set<() => void>()
+  readonly #client: Client
+
+  static {
+    clientOf = (client) => client.#client
+  }
 
   constructor(options: ClientOptions = {}) {
-    // Options win over the environment; a variable set but empty counts as unset.
-    const environment = Effect.runSync(Runs.config)
-    const apiKey = options.apiKey ?? environment.apiKey
-    if (apiKey === undefined || apiKey === "") {
-      throw new InvalidRequestError(
-        "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
-      )
-    }
-    // Core's names of the options whose value came from the environment.
-    const fromEnvironment = new Set<string>()
-    if (options.apiKey === undefined) fromEnvironment.add("apiKey")
-    if (options.baseUrl === undefined && environment.host !== undefined) fromEnvironment.add("host")
-    if (options.envSlug === undefined && environment.envSlug !== undefined) fromEnvironment.add("envSlug")
-    if (options.envId === undefined && environment.envId !== undefined) fromEnvironment.add("envId")
-    this.retryOptions = {
-      maxAttempts: options.maxRetries === undefined ? undefined : options.maxRetries + 1,
-      initialDelay: options.retry?.initialDelayMs,
-      maxDelay: options.retry?.maxDelayMs,
-      maxRetryAfter: options.retry?.maxRetryAfterMs
-    }
-    const http = options.fetch === undefined ? defaultHttpClient.layer : FetchHttpClient.layer(options.fetch)
-    const layer = Runs.layer({
-      apiKey,
-      host: options.baseUrl ?? environment.host,
-      envSlug: options.envSlug ?? environment.envSlug,
-      envId: options.envId ?? environment.envId,
-      retry: this.retryOptions,
-      attemptTimeout: options.timeoutMs,
-      prefetch: options.prefetch,
-      maxResponseBytes: options.maxResponseBytes
-    }).pipe(Layer.provide(http))
-    this.runtime = ManagedRuntime.make(layer)
-    // Build now, so unusable options throw here rather than at the first call.
-    const built = this.runtime.runSyncExit(Effect.void)
-    if (Exit.isFailure(built)) {
-      void this.runtime.dispose()
-      const failure = Cause.failureOption(built.cause)
-      throw Option.isSome(failure) ? optionsError(failure.value, fromEnvironment) : Cause.squash(built.cause)
-    }
+    this.#client = new Client(options)
     this.runs = new RunsResource(this)
   }
 
@@ -470,12 +376,8 @@ export class AirplaneRuns {
    *
    * @since 0.1.0
    */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.closing.abort()
-    for (const stop of this.inFlight) stop()
-    await this.runtime.dispose()
+  close(): Promise<void> {
+    return this.#client.close()
   }
 
   /**
@@ -486,118 +388,4 @@ export class AirplaneRuns {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
   }
-
-  /** @internal */
-  callOptions(options: MutationOptions): Runs.PostOptions {
-    return {
-      attemptTimeout: options.timeoutMs,
-      deadline: options.deadlineMs,
-      retry: options.maxRetries === undefined
-        ? undefined
-        : RetryPolicy.make({ ...this.retryOptions, maxAttempts: options.maxRetries + 1 }),
-      idempotencyKey: options.idempotencyKey
-    }
-  }
-
-  /** @internal */
-  listOptions(options: ListOptions): Runs.ListOptions {
-    return { ...this.callOptions(options), prefetch: options.prefetch }
-  }
-
-  /** @internal */
-  awaitOptions(options: AwaitOptions): Runs.AwaitOptions {
-    return {
-      ...this.callOptions(options),
-      schedule: options.pollIntervalMs === undefined ? undefined : Schedule.spaced(options.pollIntervalMs)
-    }
-  }
-
-  /** @internal */
-  async call<A>(
-    f: (runs: Runs.Service) => Effect.Effect<A, RunsError.RunsError>,
-    options: RequestOptions
-  ): Promise<A> {
-    this.ensureOpen()
-    const signal = options.signal
-    if (signal?.aborted === true) throw abortedError(signal)
-    const stop = new AbortController()
-    const onStop = () => stop.abort()
-    signal?.addEventListener("abort", onStop, { once: true })
-    this.inFlight.add(onStop)
-    try {
-      const exit = await this.runtime.runPromiseExit(Effect.flatMap(Runs.Runs, f), { signal: stop.signal })
-      if (Exit.isSuccess(exit)) return exit.value
-      throw toError(exit.cause, signal, this.closing.signal)
-    } finally {
-      signal?.removeEventListener("abort", onStop)
-      this.inFlight.delete(onStop)
-    }
-  }
-
-  /** @internal */
-  async *iterate<A>(
-    f: (runs: Runs.Service) => Stream.Stream<A, RunsError.RunsError>,
-    options: RequestOptions
-  ): AsyncGenerator<A> {
-    this.ensureOpen()
-    const signal = options.signal
-    if (signal?.aborted === true) throw abortedError(signal)
-    const runtime = await this.runtime.runtime()
-    const stream = Stream.interruptWhen(
-      Stream.unwrap(Effect.map(Runs.Runs, f)),
-      Effect.async<never>((resume) => {
-        const onAbort = () => resume(Effect.interrupt)
-        signal?.addEventListener("abort", onAbort, { once: true })
-        this.inFlight.add(onAbort)
-        return Effect.sync(() => {
-          signal?.removeEventListener("abort", onAbort)
-          this.inFlight.delete(onAbort)
-        })
-      })
-    )
-    // Failures come out as the Effect error; keep it as a value to rethrow ours at this await.
-    // The stream is pulled a chunk (a page) at a time, only when the caller asks for more:
-    // `Stream.toAsyncIterable` would run it ahead by one element, so that a `break` after a
-    // page could still send the request for the next one, whatever the `prefetch`.
-    const run = EffectRuntime.runPromiseExit(runtime)
-    const scope = Effect.runSync(Scope.make())
-    try {
-      const pull = await EffectRuntime.runPromise(runtime)(Scope.extend(
-        Stream.toPull(Stream.catchAllCause(stream, (cause) => Stream.succeed({ [failed]: cause } as Failed))),
-        scope
-      ))
-      for (;;) {
-        const next = await run(pull)
-        if (Exit.isFailure(next)) {
-          // The stream's failures are values by now: the only failure left is its end.
-          if (!Cause.isFailure(next.cause)) {
-            throw toError(next.cause as Cause.Cause<never>, signal, this.closing.signal)
-          }
-          if (isAborted(signal)) throw abortedError(signal)
-          this.ensureOpen()
-          return
-        }
-        for (const value of next.value) {
-          if (isFailed(value)) throw toError(value[failed], signal, this.closing.signal)
-          // The rest of a page is already here: an abort or a close must not let it through.
-          if (isAborted(signal)) throw abortedError(signal)
-          this.ensureOpen()
-          yield value as A
-        }
-      }
-    } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-    }
-  }
-
-  /** @internal */
-  private ensureOpen(): void {
-    if (this.closed) throw closedError()
-  }
 }
-
-const failed = Symbol("failed")
-interface Failed {
-  readonly [failed]: Cause.Cause<RunsError.RunsError>
-}
-const isFailed = (u: unknown): u is Failed => typeof u === "object" && u !== null && failed in u

@@ -9,8 +9,6 @@
  *
  * @since 0.1.0
  */
-import type { RunsError } from "@airplane-runs/core"
-
 /**
  * What every error carries, when it applies.
  *
@@ -197,52 +195,3 @@ export class AbortedError extends AirplaneRunsError {}
  * @category errors
  */
 export class ClientClosedError extends AirplaneRunsError {}
-
-/**
- * The client's error for one of core's. Made at the caller's `await`, for a useful stack.
- *
- * @since 0.1.0
- * @category models
- */
-export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => {
-  switch (error._tag) {
-    case "InvalidRequest":
-      return new InvalidRequestError(error.message, { cause: error })
-    case "TransportError":
-      return new TransportError(error.message, { request: `${error.method} ${error.path}`, cause: error })
-    case "Timeout":
-      return new TimeoutError(error.message, { request: `${error.method} ${error.path}`, cause: error })
-    case "InvalidResponse":
-      return new InvalidResponseError(error.message, {
-        status: error.status,
-        requestId: error.requestId,
-        request: `${error.method} ${error.path}`,
-        cause: error
-      })
-    default: {
-      const details = {
-        status: error.status,
-        code: error.code,
-        requestId: error.requestId,
-        request: `${error.method} ${error.path}`,
-        cause: error
-      }
-      switch (error._tag) {
-        case "BadRequest":
-          return new BadRequestError(error.message, details)
-        case "Unauthorized":
-          return new UnauthorizedError(error.message, details)
-        case "Forbidden":
-          return new ForbiddenError(error.message, details)
-        case "NotFound":
-          return new NotFoundError(error.message, details)
-        case "Conflict":
-          return new ConflictError(error.message, details)
-        case "RateLimited":
-          return new RateLimitedError(error.message, { ...details, retryAfterMs: error.retryAfterMs })
-        case "ServerError":
-          return new ServerError(error.message, details)
-      }
-    }
-  }
-}

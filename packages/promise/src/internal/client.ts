@@ -1,0 +1,206 @@
+/**
+ * What runs behind `AirplaneRuns`: core's Runs service in a `ManagedRuntime`, and the two ways
+ * out of it, a promise (`call`) and an async iterator (`iterate`), with the caller's
+ * `AbortSignal` and the client's `close()` wired to interruption. The public classes reach it
+ * through a module-private map, so that their published declarations name no Effect type.
+ */
+import { RetryPolicy, Runs, type RunsError } from "@airplane-runs/core"
+// undici.request on Node, the global fetch elsewhere: see the package's `imports`.
+import * as defaultHttpClient from "#defaultHttpClient"
+import {
+  Cause,
+  Effect,
+  Exit,
+  Layer,
+  ManagedRuntime,
+  Option,
+  Runtime as EffectRuntime,
+  Schedule,
+  Scope,
+  Stream
+} from "effect"
+import type { AwaitOptions, ClientOptions, ListOptions, MutationOptions, RequestOptions } from "../AirplaneRuns.js"
+import { InvalidRequestError } from "../AirplaneRunsError.js"
+import * as Errors from "./errors.js"
+import * as FetchHttpClient from "./fetchHttpClient.js"
+
+// A function, so the compiler does not assume an earlier check still holds after an await.
+const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
+
+const failed = Symbol("failed")
+interface Failed {
+  readonly [failed]: Cause.Cause<RunsError.RunsError>
+}
+const isFailed = (u: unknown): u is Failed => typeof u === "object" && u !== null && failed in u
+
+/** One client's runtime and the calls in flight on it. */
+export class Client {
+  private readonly runtime: ManagedRuntime.ManagedRuntime<Runs.Runs, RunsError.InvalidRequest>
+  private readonly retryOptions: RetryPolicy.Options
+  private closed = false
+  // Fires on close(): stops the calls and iterations still in flight (a wait between attempts
+  // included), so that nothing is sent, and no timer is left, after close().
+  private readonly closing = new AbortController()
+  // How close() stops them: a set, not listeners on `closing`, which Node warns of as a possible
+  // leak (MaxListenersExceededWarning) as soon as more than 10 calls run at once.
+  private readonly inFlight = new Set<() => void>()
+
+  /** Throws `InvalidRequestError` for unusable options, in the caller's names. */
+  constructor(options: ClientOptions) {
+    // Options win over the environment; a variable set but empty counts as unset.
+    const environment = Effect.runSync(Runs.config)
+    const apiKey = options.apiKey ?? environment.apiKey
+    if (apiKey === undefined || apiKey === "") {
+      throw new InvalidRequestError(
+        "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
+      )
+    }
+    // Core's names of the options whose value came from the environment.
+    const fromEnvironment = new Set<string>()
+    if (options.apiKey === undefined) fromEnvironment.add("apiKey")
+    if (options.baseUrl === undefined && environment.host !== undefined) fromEnvironment.add("host")
+    if (options.envSlug === undefined && environment.envSlug !== undefined) fromEnvironment.add("envSlug")
+    if (options.envId === undefined && environment.envId !== undefined) fromEnvironment.add("envId")
+    this.retryOptions = {
+      maxAttempts: options.maxRetries === undefined ? undefined : options.maxRetries + 1,
+      initialDelay: options.retry?.initialDelayMs,
+      maxDelay: options.retry?.maxDelayMs,
+      maxRetryAfter: options.retry?.maxRetryAfterMs
+    }
+    const http = options.fetch === undefined ? defaultHttpClient.layer : FetchHttpClient.layer(options.fetch)
+    const layer = Runs.layer({
+      apiKey,
+      host: options.baseUrl ?? environment.host,
+      envSlug: options.envSlug ?? environment.envSlug,
+      envId: options.envId ?? environment.envId,
+      retry: this.retryOptions,
+      attemptTimeout: options.timeoutMs,
+      prefetch: options.prefetch,
+      maxResponseBytes: options.maxResponseBytes
+    }).pipe(Layer.provide(http))
+    this.runtime = ManagedRuntime.make(layer)
+    // Build now, so unusable options throw here rather than at the first call.
+    const built = this.runtime.runSyncExit(Effect.void)
+    if (Exit.isFailure(built)) {
+      void this.runtime.dispose()
+      const failure = Cause.failureOption(built.cause)
+      throw Option.isSome(failure)
+        ? Errors.unusableOptions(failure.value, fromEnvironment)
+        : Cause.squash(built.cause)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.closing.abort()
+    for (const stop of this.inFlight) stop()
+    await this.runtime.dispose()
+  }
+
+  callOptions(options: MutationOptions): Runs.PostOptions {
+    return {
+      attemptTimeout: options.timeoutMs,
+      deadline: options.deadlineMs,
+      retry: options.maxRetries === undefined
+        ? undefined
+        : RetryPolicy.make({ ...this.retryOptions, maxAttempts: options.maxRetries + 1 }),
+      idempotencyKey: options.idempotencyKey
+    }
+  }
+
+  listOptions(options: ListOptions): Runs.ListOptions {
+    return { ...this.callOptions(options), prefetch: options.prefetch }
+  }
+
+  awaitOptions(options: AwaitOptions): Runs.AwaitOptions {
+    return {
+      ...this.callOptions(options),
+      schedule: options.pollIntervalMs === undefined ? undefined : Schedule.spaced(options.pollIntervalMs)
+    }
+  }
+
+  /** One call, as a promise. */
+  async call<A>(
+    f: (runs: Runs.Service) => Effect.Effect<A, RunsError.RunsError>,
+    options: RequestOptions
+  ): Promise<A> {
+    const signal = this.start(options)
+    const stop = new AbortController()
+    const stopListening = this.onStop(signal, () => stop.abort())
+    try {
+      const exit = await this.runtime.runPromiseExit(Effect.flatMap(Runs.Runs, f), { signal: stop.signal })
+      if (Exit.isSuccess(exit)) return exit.value
+      throw Errors.fromCause(exit.cause, signal, this.closing.signal)
+    } finally {
+      stopListening()
+    }
+  }
+
+  /** A stream, as an async iterator that pulls a chunk (a page) only when asked for more. */
+  async *iterate<A>(
+    f: (runs: Runs.Service) => Stream.Stream<A, RunsError.RunsError>,
+    options: RequestOptions
+  ): AsyncGenerator<A> {
+    const signal = this.start(options)
+    const runtime = await this.runtime.runtime()
+    const stream = Stream.interruptWhen(
+      Stream.unwrap(Effect.map(Runs.Runs, f)),
+      Effect.async<never>((resume) => Effect.sync(this.onStop(signal, () => resume(Effect.interrupt))))
+    )
+    // Failures come out as the Effect error; keep it as a value to rethrow ours at this await.
+    // The stream is pulled a chunk (a page) at a time, only when the caller asks for more:
+    // `Stream.toAsyncIterable` would run it ahead by one element, so that a `break` after a
+    // page could still send the request for the next one, whatever the `prefetch`.
+    const run = EffectRuntime.runPromiseExit(runtime)
+    const scope = Effect.runSync(Scope.make())
+    try {
+      const pull = await EffectRuntime.runPromise(runtime)(Scope.extend(
+        Stream.toPull(Stream.catchAllCause(stream, (cause) => Stream.succeed({ [failed]: cause } as Failed))),
+        scope
+      ))
+      for (;;) {
+        const next = await run(pull)
+        if (Exit.isFailure(next)) {
+          // The stream's failures are values by now: the only failure left is its end.
+          if (!Cause.isFailure(next.cause)) {
+            throw Errors.fromCause(next.cause as Cause.Cause<never>, signal, this.closing.signal)
+          }
+          this.ensureGoing(signal)
+          return
+        }
+        for (const value of next.value) {
+          if (isFailed(value)) throw Errors.fromCause(value[failed], signal, this.closing.signal)
+          // The rest of a page is already here: an abort or a close must not let it through.
+          this.ensureGoing(signal)
+          yield value as A
+        }
+      }
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }
+
+  /** The caller's signal, once the call may start: the client open, the signal not aborted. */
+  private start(options: RequestOptions): AbortSignal | undefined {
+    if (this.closed) throw Errors.closed()
+    if (isAborted(options.signal)) throw Errors.aborted(options.signal)
+    return options.signal
+  }
+
+  /** Throws if the caller aborted, or the client closed, since the call started. */
+  private ensureGoing(signal: AbortSignal | undefined): void {
+    if (isAborted(signal)) throw Errors.aborted(signal)
+    if (this.closed) throw Errors.closed()
+  }
+
+  /** Calls `stop` when the caller's signal aborts or the client closes; answers how to stop listening. */
+  private onStop(signal: AbortSignal | undefined, stop: () => void): () => void {
+    signal?.addEventListener("abort", stop, { once: true })
+    this.inFlight.add(stop)
+    return () => {
+      signal?.removeEventListener("abort", stop)
+      this.inFlight.delete(stop)
+    }
+  }
+}
