@@ -17,9 +17,9 @@ import { describe, expect, test } from "tstyche"
 const client = new AirplaneRuns({ apiKey: "tkn_x" })
 
 describe("the facade's plain types", () => {
-  test("what the core decodes fits the facade's Run, Json and RunsPage", () => {
+  test("Json is the contract's; what the core decodes fits the facade's Run and RunsPage", () => {
+    expect<Json>().type.toBe<ContractJson.Json>()
     expect<ContractRun.Run>().type.toBeAssignableTo<Run>()
-    expect<ContractJson.Json>().type.toBeAssignableTo<Json>()
     expect<Runs.RunsPage>().type.toBeAssignableTo<RunsPage>()
     expect<Runs.Completed>().type.toBeAssignableTo<Completed>()
   })

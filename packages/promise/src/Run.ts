@@ -1,9 +1,12 @@
 /**
  * The API's objects as plain TypeScript types: what the client's methods answer, with no
- * Effect type in sight. (A type test keeps them equal to the contract's schemas.)
+ * Effect type in sight. The contract's own types are a Schema's (`Schema.Schema.Type<...>`),
+ * so the facade states them again as plain interfaces, and a type test keeps the two equal;
+ * `Json`, plain in the contract already, is the contract's.
  *
  * @since 0.1.0
  */
+import type { Json as ContractJson } from "@airplane-runs/contract"
 
 /**
  * Any JSON value: what a task outputs and what parameter values can be.
@@ -11,7 +14,7 @@
  * @since 0.1.0
  * @category models
  */
-export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+export type Json = ContractJson.Json
 
 /**
  * The status of a run. `Succeeded`, `Failed` and `Cancelled` are final.
