@@ -1,13 +1,28 @@
 /**
  * A small `HttpClient` over `undici.request`: the facade's default transport on Node. On
- * loopback, `undici.request` costs about a third of the CPU of `fetch` per call, and it
- * brings no more than undici itself (`@effect/platform-node`, which has one, would pull in
- * the cluster, rpc, sql and workflow packages).
+ * loopback, `undici.request` costs about a third of the CPU of `fetch` per call.
  *
- * What the core relies on holds here too: redirects are never followed (`undici.request`
- * has no redirect support without an interceptor), an interrupted call aborts the request
- * (`HttpClient.make` hands us the signal), body read failures are `ResponseError`s, and the
- * timeouts are the core's (undici's own are off, so a long `timeoutMs` is not cut short).
+ * Its shape is that of @effect/platform-node's undici client (`NodeHttpClient.layerUndici`, in
+ * `src/internal/httpClientUndici.ts` of 0.108; MIT, Copyright (c) 2023 Effectful Technologies
+ * Inc.): `HttpClient.make` over `Dispatcher.request`, the request body converted by its tag, a
+ * response class over undici's `ResponseData`, an `Agent` made and destroyed with the layer.
+ * That package is not a dependency: it would bring the cluster, rpc, sql and workflow packages
+ * as peers. This one differs from it in:
+ * - content coding: it asks for gzip, deflate and br and decodes them (below); that one sends
+ *   no `Accept-Encoding` and hands the body over as it came, compressed or not.
+ * - timeouts: undici's are off; that one keeps an hour for the headers, which a `timeoutMs`
+ *   over an hour would run into. The core bounds each attempt, headers and body.
+ * - the pool: an `Agent` of its own, destroyed without waiting for it (the facade builds its
+ *   layer synchronously, and a build that fails releases it in the same run); that one waits,
+ *   and can use undici's global dispatcher instead.
+ * - no undici options per request (that one reads them from the fiber's context), and a
+ *   streamed request body goes as a web `ReadableStream`, not a platform-node `NodeStream`.
+ * - the path it sends has no fragment (`#...`), which HTTP never sends; that one appends it.
+ *
+ * Like it, it follows no redirect (`undici.request` has no redirect support without an
+ * interceptor), which the core relies on: the API key goes only to the configured origin.
+ * What else the core relies on holds too: an interrupted call aborts the request
+ * (`HttpClient.make` hands us the signal), and body read failures are `ResponseError`s.
  *
  * Like `fetch`, it asks for gzip, deflate and br and decodes them (see `contentCoding.ts`), as
  * a stream: the core counts the decoded bytes against `maxResponseBytes` and stops reading at
