@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect, Random, Schedule } from "effect"
-import { retryAfterOf } from "./internal/http.js"
+import { retryAfterOf } from "./internal/retry.js"
 import type { RunsError } from "./RunsError.js"
 
 /**

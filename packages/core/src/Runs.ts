@@ -27,18 +27,8 @@
  *
  * @since 0.1.0
  */
-import type { Json, Run as RunModule } from "@airplane-runs/contract"
-import {
-  CancelRun,
-  ExecuteTask,
-  GetRun,
-  Ids,
-  ListRuns,
-  Run as RunSchemas,
-  RunOutputs,
-  RunsApi,
-  RunStatus
-} from "@airplane-runs/contract"
+import type { Ids, Json, Run as RunModule } from "@airplane-runs/contract"
+import { Endpoints, RunStatus } from "@airplane-runs/contract"
 import { HttpClient } from "@effect/platform"
 import {
   Chunk,
@@ -48,18 +38,18 @@ import {
   Context,
   Duration,
   Effect,
-  Either,
-  Fiber,
   Layer,
   Option,
-  ParseResult,
   Redacted,
   Schedule,
-  Schema,
   Stream
 } from "effect"
-import * as http from "./internal/http.js"
-import * as RetryPolicy from "./RetryPolicy.js"
+import * as Call from "./internal/call.js"
+import * as Client from "./internal/client.js"
+import type { Check, Problem } from "./internal/decode.js"
+import * as Pages from "./internal/pages.js"
+import * as Settings from "./internal/settings.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
 import * as RunsError from "./RunsError.js"
 
 /**
@@ -253,6 +243,12 @@ export interface Options {
    * unread. Default {@link defaultMaxResponseBytes}.
    */
   readonly maxResponseBytes?: number | undefined
+  /**
+   * Middleware of your own for the client every call goes through (applied once, when the
+   * service is made): `HttpClient.tapRequest`, a proxy's headers, your own tracing. It sees
+   * each request with the API's origin and headers, and each answer before it is read.
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
@@ -261,7 +257,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultHost = "https://api.airplane.dev"
+export const defaultHost: string = Settings.defaultHost
 
 /**
  * Pages `list` fetches ahead by default. Measured on a walk of 101 pages with 20 ms of
@@ -272,7 +268,7 @@ export const defaultHost = "https://api.airplane.dev"
  * @since 0.1.0
  * @category constants
  */
-export const defaultPrefetch = 4
+export const defaultPrefetch: number = Settings.defaultPrefetch
 
 /**
  * The largest response body read by default: 32 MiB, far above any page of runs, so that only
@@ -281,125 +277,59 @@ export const defaultPrefetch = 4
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxResponseBytes = 32 * 1024 * 1024
+export const defaultMaxResponseBytes: number = Settings.defaultMaxResponseBytes
 
-const endpoints = RunsApi.RunsApi.groups
-const paths = {
-  get: endpoints.runs.endpoints.get.path,
-  getOutputs: endpoints.runs.endpoints.getOutputs.path,
-  list: endpoints.runs.endpoints.list.path,
-  cancel: endpoints.runs.endpoints.cancel.path,
-  execute: endpoints.tasks.endpoints.execute.path
+// Each endpoint's call, built once from its description in the contract: the calls are many,
+// the endpoints few.
+const calls = {
+  get: Call.make(Endpoints.get),
+  getOutputs: Call.make(Endpoints.getOutputs),
+  list: Call.make(Endpoints.list),
+  cancel: Call.make(Endpoints.cancel),
+  execute: Call.make(Endpoints.execute)
 }
 
-const invalid = (operation: string, error: ParseResult.ParseError) =>
-  new RunsError.InvalidRequest({
-    operation,
-    issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-      issue.path.length === 0 ? issue.message : `${issue.path.join(".")}: ${issue.message}`
-    )
+// No stack trace on the spans: it would point into this module, not at the caller, and
+// capturing one costs about as much as the span itself. An attribute is left out, not written
+// as "undefined" (as an exporter would write it), when there is nothing to say.
+const span = (name: string, attributes: Record<string, string | number | undefined>) =>
+  Effect.withSpan(name, {
+    kind: "client",
+    captureStackTrace: false,
+    attributes: Settings.definedOnly(attributes)
   })
 
-const definedOnly = <A extends object>(record: A): { [K in keyof A]: Exclude<A[K], undefined> } => {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value
-  return out as { [K in keyof A]: Exclude<A[K], undefined> }
-}
+// A 2xx that is not the run asked for (`{}`, an error body, another run) is no answer.
+const isRun = (id: string): Check<Run> => (run) =>
+  run.id === id ? undefined : {
+    reason: run.id == null
+      ? "the answer is not a run: it has no id"
+      : `the answer is another run (${run.id}) than the one asked for`,
+    path: "id"
+  }
 
-// Checks what the caller gave against the contract's request schemas, then writes it as the
-// wire wants it: one schema says both what is valid and how it is sent. Synchronous (an
-// Either is an Effect too), as it runs before every request.
-const encoder = <A, I>(operation: string, schema: Schema.Schema<A, I>) => {
-  const validate = Schema.validateEither(Schema.typeSchema(schema))
-  const encode = Schema.encodeEither(schema)
-  // Optional fields the caller set to `undefined` are absent, as the schemas say.
-  return (input: object): Either.Either<I, RunsError.InvalidRequest> =>
-    Either.mapLeft(Either.flatMap(validate(definedOnly(input)), encode), (error) => invalid(operation, error))
-}
-
-const encodeGet = encoder("get", GetRun.GetRunParams)
-const encodeGetOutputs = encoder("getOutputs", RunOutputs.GetOutputsParams)
-const encodeList = encoder("list", ListRuns.ListRunsParams)
-const encodeCancel = encoder("cancel", CancelRun.CancelRunBody)
-const encodeExecute = encoder("execute", ExecuteTask.ExecuteTaskBody)
-const encodeExecuteQuery = encoder("execute", ExecuteTask.ExecuteTaskParams)
-
-// Each answer's decoder, built once: the calls are many, the schemas few.
-const decodeRun = http.decoder(RunSchemas.Run)
-const decodeOutputs = http.decoder(RunOutputs.RunOutputs)
-const decodeCancel = http.decoder(CancelRun.CancelRunAnswer)
-const decodeExecute = http.decoder(ExecuteTask.ExecuteTaskAnswer)
-const decodePage = http.decoder(ListRuns.ListRunsAnswer)
+// Without a status, whether a run has finished can never be seen: a wait fails, not polls for ever.
+const hasStatus = (run: Run): Problem | undefined =>
+  run.status == null
+    ? { reason: "the run has no status, so whether it has finished cannot be known", path: "status" }
+    : undefined
 
 // Outputs may come without their key (a Go `omitempty` before a run has any), and cancel
 // answers any object: neither schema can tell an error body sent with 200 from an answer. A
 // body whose only word is an `error` text, without the key the answer carries, is that.
-const notAnError = (key?: string): http.Check<unknown> => (_, json) =>
+const notAnError = (key?: string): Check<unknown> => (_, json) =>
   typeof json === "object" && json !== null && "error" in json && typeof json.error === "string" &&
     (key === undefined || !(key in json))
     ? { reason: `the API answered success with an error body: ${json.error}`, path: "error" }
     : undefined
 
+// An empty id names no run: awaiting it would be refused later, far from the cause.
+const hasRunId: Check<{ readonly runID: string }> = (answer) =>
+  answer.runID === "" ? { reason: "the new run's id is empty", path: "runID" } : undefined
+
 const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponential("250 millis").pipe(
   Schedule.either(Schedule.spaced("5 seconds"))
 )
-
-const checkPrefetch = (prefetch: number): string | undefined =>
-  Number.isInteger(prefetch) && prefetch >= 0 ? undefined : "prefetch: must be a whole number of 0 or more"
-
-// Every option is checked, and every problem named, before anything is built.
-const settingsOf = (options: Options): Either.Either<http.Settings, RunsError.InvalidRequest> => {
-  const issues: Array<string> = []
-  const origin = http.checkOrigin(options.host ?? defaultHost)
-  if (typeof origin !== "string") issues.push(origin.issue)
-  const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
-  const key = Redacted.value(apiKey)
-  if (key === "") issues.push("apiKey: is empty: pass your API key (tkn_...), or set AIRPLANE_API_KEY")
-  for (
-    const issue of [
-      http.checkHeaderValue("apiKey", key),
-      http.checkHeaderValue("envSlug", options.envSlug),
-      http.checkHeaderValue("envId", options.envId),
-      options.prefetch === undefined ? undefined : checkPrefetch(options.prefetch)
-    ]
-  ) {
-    if (issue !== undefined) issues.push(issue)
-  }
-  if (
-    options.maxResponseBytes !== undefined &&
-    !(Number.isSafeInteger(options.maxResponseBytes) && options.maxResponseBytes > 0)
-  ) {
-    issues.push("maxResponseBytes: must be a whole number of 1 or more")
-  }
-  if (issues.length > 0 || typeof origin !== "string") {
-    return Either.left(new RunsError.InvalidRequest({ operation: "configure", issues }))
-  }
-  return Either.right({
-    origin,
-    apiKey,
-    envSlug: options.envSlug,
-    envId: options.envId,
-    retry: options.retry === undefined
-      ? RetryPolicy.defaultPolicy
-      : Schedule.isSchedule(options.retry)
-      ? options.retry
-      : RetryPolicy.make(options.retry),
-    attemptTimeout: Duration.decode(options.attemptTimeout ?? "30 seconds"),
-    deadline: options.deadline === undefined ? undefined : Duration.decode(options.deadline),
-    maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes
-  })
-}
-
-// Issues read "<option>: <problem>"; a caller that took the value from elsewhere (a variable
-// of the environment) renames the option to what its user wrote.
-const relabel = (error: RunsError.InvalidRequest, labels: Readonly<Record<string, string>>) =>
-  new RunsError.InvalidRequest({
-    operation: error.operation,
-    issues: error.issues.map((issue) => {
-      const name = issue.slice(0, issue.indexOf(":"))
-      return Object.hasOwn(labels, name) ? `${labels[name]}${issue.slice(name.length)}` : issue
-    })
-  })
 
 /**
  * Makes the service over the `HttpClient` of the context. Fails with `InvalidRequest` when
@@ -411,227 +341,85 @@ const relabel = (error: RunsError.InvalidRequest, labels: Readonly<Record<string
  */
 export const make = (options: Options): Effect.Effect<Service, RunsError.InvalidRequest, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const settings = yield* settingsOf(options)
-    const client = http.guardKey(yield* HttpClient.HttpClient, settings.apiKey)
-    const defaultPrefetchPages = options.prefetch ?? defaultPrefetch
+    const settings = yield* Settings.fromOptions(options)
+    const client = Client.make(yield* HttpClient.HttpClient, settings)
 
-    // A 2xx that is not the run asked for (`{}`, an error body, another run) is no answer.
-    const isRun = (id: string): http.Check<Run> => (run) =>
-      run.id === id ? undefined : {
-        reason: run.id == null
-          ? "the answer is not a run: it has no id"
-          : `the answer is another run (${run.id}) than the one asked for`,
-        path: "id"
-      }
+    const getRun = (params: { readonly id: string }, options: Call.CallOptions | undefined, check = isRun(params.id)) =>
+      calls.get(client, settings, params, options, check).pipe(span("Runs.get", { "airplane.run.id": params.id }))
 
-    // Without a status, whether a run has finished can never be seen: a wait fails, not polls for ever.
-    const hasStatus = (run: Run): http.Problem | undefined =>
-      run.status == null
-        ? { reason: "the run has no status, so whether it has finished cannot be known", path: "status" }
-        : undefined
+    const get: Service["get"] = (params, options) => getRun(params, options)
 
-    const getRun = (
-      params: { readonly id: string },
-      callOptions: http.CallOptions | undefined,
-      check: http.Check<Run> = isRun(params.id)
-    ) =>
-      encodeGet(params).pipe(
-        Effect.flatMap((urlParams) =>
-          http.execute(
-            client,
-            settings,
-            { method: "GET", path: paths.get, urlParams, decode: decodeRun, check },
-            callOptions
-          )
-        ),
-        // No stack trace on the spans: it would point into this file, not at the caller, and
-        // capturing one costs about as much as the span itself.
-        Effect.withSpan("Runs.get", {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "airplane.run.id": params.id }
-        })
-      )
-
-    const get: Service["get"] = (params, callOptions) => getRun(params, callOptions)
-
-    const getOutputs: Service["getOutputs"] = (params, callOptions) =>
-      encodeGetOutputs(params).pipe(
-        Effect.flatMap((urlParams) =>
-          http.execute(
-            client,
-            settings,
-            { method: "GET", path: paths.getOutputs, urlParams, decode: decodeOutputs, check: notAnError("output") },
-            callOptions
-          )
-        ),
+    const getOutputs: Service["getOutputs"] = (params, options) =>
+      calls.getOutputs(client, settings, params, options, notAnError("output")).pipe(
         Effect.map((answer) => answer.output),
-        Effect.withSpan("Runs.getOutputs", {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "airplane.run.id": params.id }
-        })
+        span("Runs.getOutputs", { "airplane.run.id": params.id })
       )
 
-    const cancel: Service["cancel"] = (params, callOptions) =>
-      encodeCancel(params).pipe(
-        Effect.flatMap((body) =>
-          http.execute(
-            client,
-            settings,
-            { method: "POST", path: paths.cancel, body, decode: decodeCancel, emptyBody: {}, check: notAnError() },
-            callOptions
-          )
-        ),
+    const cancel: Service["cancel"] = (params, options) =>
+      calls.cancel(client, settings, params, options, notAnError()).pipe(
         Effect.asVoid,
-        Effect.withSpan("Runs.cancel", {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "airplane.run.id": params.runID }
-        })
+        span("Runs.cancel", { "airplane.run.id": params.runID })
       )
 
-    const execute: Service["execute"] = (params, callOptions) =>
-      Effect.all([
-        encodeExecute({
-          id: params.id,
-          slug: params.slug,
-          paramValues: params.paramValues,
-          resources: params.resources
-        }),
-        encodeExecuteQuery({ envSlug: params.envSlug })
-      ]).pipe(
-        Effect.flatMap(([body, query]) =>
-          http.execute(
-            client,
-            settings,
-            {
-              method: "POST",
-              path: paths.execute,
-              body,
-              urlParams: query,
-              decode: decodeExecute,
-              // An empty id names no run: awaiting it would be refused later, far from the cause.
-              check: (answer) =>
-                answer.runID === "" ? { reason: "the new run's id is empty", path: "runID" } : undefined
-            },
-            callOptions
-          )
-        ),
+    const execute: Service["execute"] = (params, options) =>
+      calls.execute(client, settings, params, options, hasRunId).pipe(
         Effect.map((answer) => answer.runID),
         Effect.tap((runID) => Effect.annotateCurrentSpan("airplane.run.id", runID)),
-        Effect.withSpan("Runs.execute", {
-          kind: "client",
-          captureStackTrace: false,
-          // Absent, not "undefined": an exporter writes an undefined attribute as that string.
-          attributes: definedOnly({ "airplane.task.id": params.id, "airplane.task.slug": params.slug })
-        })
+        span("Runs.execute", { "airplane.task.id": params.id, "airplane.task.slug": params.slug })
       )
 
-    const fetchPage = (params: ListParams, page: number, callOptions: CallOptions | undefined) =>
-      encodeList({ ...params, page }).pipe(
-        Effect.flatMap((query) =>
-          http.execute(
-            client,
-            settings,
-            { method: "GET", path: paths.list, urlParams: query, decode: decodePage },
-            callOptions
-          )
-        ),
+    const fetchPage = (params: ListParams, page: number, options: CallOptions | undefined) =>
+      calls.list(client, settings, { ...params, page }, options).pipe(
         // A Go backend writes an empty list as `null`.
         Effect.map((answer): RunsPage => ({ page, runs: answer.runs ?? [] })),
-        Effect.withSpan("Runs.listPage", {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: definedOnly({
-            "airplane.page": page,
-            "airplane.task.id": params.taskID,
-            "airplane.task.slug": params.taskSlug
-          })
+        span("Runs.listPage", {
+          "airplane.page": page,
+          "airplane.task.id": params.taskID,
+          "airplane.task.slug": params.taskSlug
         })
       )
 
-    const listPage: Service["listPage"] = (params = {}, callOptions) => {
+    const listPage: Service["listPage"] = (params = {}, options) => {
       const { page, ...rest } = params
-      return fetchPage(rest, page ?? 0, callOptions)
+      return fetchPage(rest, page ?? 0, options)
     }
 
-    const listPages: Service["listPages"] = (params = {}, listOptions) =>
-      Stream.unwrap(Effect.gen(function*() {
-        // Check once, before any request: a bad parameter fails the stream with nothing sent.
-        yield* encodeList(params)
-        const prefetch = listOptions?.prefetch ?? defaultPrefetchPages
-        const prefetchIssue = checkPrefetch(prefetch)
-        if (prefetchIssue !== undefined) {
-          return yield* new RunsError.InvalidRequest({ operation: "list", issues: [prefetchIssue] })
-        }
-        // A `since` ahead of the clock (a server's timestamp, a skewed clock) is an empty walk,
-        // not a `since` after an `until` the caller never gave.
-        const until = params.until ?? new Date(Math.max(yield* Clock.currentTimeMillis, params.since?.getTime() ?? 0))
-        const pinned: ListParams = { ...params, until }
-        const limit = ListRuns.pageSize(params.limit)
-        // Reading page k, pages k+1..k+prefetch are on their way, and no more: a page is asked
-        // for only when the reader pulls the one `prefetch` before it, so breaking off early
-        // costs at most `prefetch` requests and memory holds at most `prefetch + 1` pages.
-        const pages = Stream.unwrapScoped(Effect.map(Effect.scope, (scope) => {
-          const ahead: Array<Fiber.Fiber<RunsPage, RunsError.RunsError>> = []
-          let next = 0
-          return Stream.repeatEffect(Effect.suspend(() => {
-            const start = Effect.forEach(
-              Array.from({ length: prefetch + 1 - ahead.length }, () => next++),
-              (page) => Effect.map(Effect.forkIn(fetchPage(pinned, page, listOptions), scope), (f) => ahead.push(f)),
-              { discard: true }
-            )
-            return Effect.flatMap(start, () => Fiber.join(ahead.shift()!))
-          }))
-        }))
-        return pages.pipe(
-          Stream.takeUntil((page) => page.runs.length < limit),
-          // With `until` pinned, pages do not shift. Should they (an `until` in the future, runs
-          // inserted between two requests), a run pushed over the boundary shows again at the
-          // top of the next page: the ids of the page before catch that, in bounded memory, for
-          // shifts of up to a page between two requests.
-          Stream.mapAccumEffect(new Set<string>(), (previous, page) => {
-            const runs = page.runs.filter((run) => run.id == null || !previous.has(run.id))
-            // A full page of nothing but the page before: the API does not page (it ignores
-            // `page`), and the walk would go on for ever. Stop, and say so.
-            if (runs.length === 0 && page.runs.length >= limit && previous.size > 0) {
-              return Effect.fail(
-                new RunsError.InvalidResponse({
-                  method: "GET",
-                  path: paths.list,
-                  status: 200,
-                  reason: `page ${page.page} holds only the runs of page ${page.page - 1}: ` +
-                    "the API did not move to the next page, so the walk stops rather than loop for ever",
-                  schemaPath: ["runs"]
-                })
-              )
-            }
-            const ids = new Set(page.runs.flatMap((run) => (run.id == null ? [] : [run.id])))
-            return Effect.succeed([ids, { page: page.page, runs }] as const)
-          })
-        )
-      }))
+    const listPages: Service["listPages"] = (params = {}, options) =>
+      Pages.walk(params, options?.prefetch ?? settings.prefetch, (pinned, page) => fetchPage(pinned, page, options))
 
-    const list: Service["list"] = (params, listOptions) =>
-      Stream.mapConcatChunk(listPages(params, listOptions), (page) => Chunk.unsafeFromArray(page.runs.slice()))
+    const list: Service["list"] = (params, options) =>
+      Stream.mapConcatChunk(listPages(params, options), (page) => Chunk.unsafeFromArray(page.runs.slice()))
 
     // A call's deadline bounds the whole wait, polls and pauses included: each poll ends by it
     // too, so a `Retry-After` past it ends the wait at once.
     const awaitWithin = <A>(
-      awaitOptions: AwaitOptions | undefined,
-      wait: (options: http.CallOptions) => Effect.Effect<A, RunsError.RunsError>
+      options: AwaitOptions | undefined,
+      wait: (options: Call.CallOptions) => Effect.Effect<A, RunsError.RunsError>
     ) => {
-      const deadline = awaitOptions?.deadline
-      if (deadline === undefined) return wait({ ...awaitOptions })
-      const timeoutMs = Duration.toMillis(deadline)
+      const deadline = options?.deadline === undefined ? undefined : Duration.decodeUnknown(options.deadline)
+      if (deadline === undefined) return wait({ ...options })
+      if (Option.isNone(deadline)) {
+        return Effect.fail(
+          new RunsError.InvalidRequest({
+            operation: "get",
+            issues: ["deadline: must be a duration (e.g. \"10 seconds\", or milliseconds)"]
+          })
+        )
+      }
+      const timeoutMs = Duration.toMillis(deadline.value)
       return Effect.flatMap(
         Clock.currentTimeMillis,
         (now) =>
-          wait({ ...awaitOptions, deadline: undefined, deadlineAt: { at: now + timeoutMs, timeoutMs } }).pipe(
+          wait({ ...options, deadline: undefined, deadlineAt: { at: now + timeoutMs, timeoutMs } }).pipe(
             Effect.timeoutFail({
-              duration: deadline,
-              onTimeout: () => new RunsError.Timeout({ method: "GET", path: paths.get, scope: "deadline", timeoutMs })
+              duration: deadline.value,
+              onTimeout: () =>
+                new RunsError.Timeout({
+                  method: Endpoints.get.method,
+                  path: `${Endpoints.basePath}${Endpoints.get.path}`,
+                  scope: "deadline",
+                  timeoutMs
+                })
             })
           )
       )
@@ -640,23 +428,23 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const pollUntilFinished = (
       params: { readonly id: string },
       schedule: Schedule.Schedule<unknown, Run>,
-      callOptions: http.CallOptions
+      options: Call.CallOptions
     ) =>
       Effect.gen(function*() {
         const driver = yield* Schedule.driver(schedule)
-        const check: http.Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
+        const check: Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
         for (;;) {
-          const run = yield* getRun(params, callOptions, check)
+          const run = yield* getRun(params, options, check)
           if (run.status != null && RunStatus.isTerminal(run.status)) return run
           // A schedule that gives up answers the run as it last was.
           if (Option.isNone(yield* Effect.option(driver.next(run)))) return run
         }
       })
 
-    const awaitCompletion: Service["awaitCompletion"] = (params, awaitOptions) =>
+    const awaitCompletion: Service["awaitCompletion"] = (params, options) =>
       awaitWithin(
-        awaitOptions,
-        (callOptions) => pollUntilFinished(params, awaitOptions?.schedule ?? defaultAwaitSchedule, callOptions)
+        options,
+        (callOptions) => pollUntilFinished(params, options?.schedule ?? defaultAwaitSchedule, callOptions)
       ).pipe(
         Effect.withSpan("Runs.awaitCompletion", {
           captureStackTrace: false,
@@ -664,10 +452,10 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         })
       )
 
-    const awaitOutputs: Service["awaitOutputs"] = (params, awaitOptions) =>
-      awaitWithin(awaitOptions, (callOptions) =>
+    const awaitOutputs: Service["awaitOutputs"] = (params, options) =>
+      awaitWithin(options, (callOptions) =>
         Effect.flatMap(
-          pollUntilFinished(params, awaitOptions?.schedule ?? defaultAwaitSchedule, callOptions),
+          pollUntilFinished(params, options?.schedule ?? defaultAwaitSchedule, callOptions),
           (run) => Effect.map(getOutputs(params, callOptions), (output) => ({ run, output }))
         ))
 
@@ -704,6 +492,22 @@ const variable = (name: string): Config.Config<string | undefined> =>
     (value) => Option.getOrUndefined(Option.filter(value, (v) => v !== ""))
   )
 
+// Each field's variable, named once: the reader reads them, and a problem with a value read
+// from one names it.
+const variables = {
+  apiKey: "AIRPLANE_API_KEY",
+  host: "AIRPLANE_API_HOST",
+  envSlug: "AIRPLANE_ENV_SLUG",
+  envId: "AIRPLANE_ENV_ID"
+} as const
+
+const fromEnvironment = {
+  apiKey: Config.map(variable(variables.apiKey), (key) => key === undefined ? undefined : Redacted.make(key)),
+  host: variable(variables.host),
+  envSlug: variable(variables.envSlug),
+  envId: variable(variables.envId)
+}
+
 /**
  * The one reader of the environment, for `layerConfig` and the Promise facade alike. A
  * `Config` is an `Effect`: `Effect.runSync(Runs.config)` reads `process.env`.
@@ -711,45 +515,75 @@ const variable = (name: string): Config.Config<string | undefined> =>
  * @since 0.1.0
  * @category config
  */
-export const config: Config.Config<Environment> = Config.all({
-  apiKey: Config.map(variable("AIRPLANE_API_KEY"), (key) => key === undefined ? undefined : Redacted.make(key)),
-  host: variable("AIRPLANE_API_HOST"),
-  envSlug: variable("AIRPLANE_ENV_SLUG"),
-  envId: variable("AIRPLANE_ENV_ID")
-})
+export const config: Config.Config<Environment> = Config.all(fromEnvironment)
 
-// A configuration issue names the variable the value came from, not the option it became.
-const variables: Record<string, string> = {
-  apiKey: "AIRPLANE_API_KEY",
-  host: "AIRPLANE_API_HOST",
-  envSlug: "AIRPLANE_ENV_SLUG",
-  envId: "AIRPLANE_ENV_ID"
+/**
+ * The options of {@link layerConfig}: where each of the key, host and environment comes from
+ * (a `Config` each, by default the `AIRPLANE_*` variable that {@link config} reads), and the
+ * other options as given.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOptions extends Omit<Options, "apiKey" | "host" | "envSlug" | "envId"> {
+  readonly apiKey?: Config.Config<Redacted.Redacted<string> | undefined> | undefined
+  readonly host?: Config.Config<string | undefined> | undefined
+  readonly envSlug?: Config.Config<string | undefined> | undefined
+  readonly envId?: Config.Config<string | undefined> | undefined
 }
 
 /**
- * The Runs service from configuration: `AIRPLANE_API_KEY` (redacted), `AIRPLANE_API_HOST`
- * (default `https://api.airplane.dev`), `AIRPLANE_ENV_SLUG`, `AIRPLANE_ENV_ID` (see
- * {@link config}); other options as given. Without a key it fails with `InvalidRequest`
- * saying what to set.
+ * The Runs service from configuration: the key, host and environment from a `Config` each
+ * (by default `AIRPLANE_API_KEY`, `AIRPLANE_API_HOST`, `AIRPLANE_ENV_SLUG`,
+ * `AIRPLANE_ENV_ID`, as {@link config} reads them); other options as given. Without a key it
+ * fails with `InvalidRequest` saying what to set; a bad value is named by the variable it came
+ * from.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@airplane-runs/core"
+ * import { Config } from "effect"
+ *
+ * const staging = Runs.layerConfig({ envSlug: Config.succeed("staging"), prefetch: 8 })
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  options: Omit<Options, "apiKey" | "host" | "envSlug" | "envId"> = {}
-): Layer.Layer<Runs, RunsError.InvalidRequest | ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    Runs,
-    Effect.flatMap(config, (environment) =>
-      environment.apiKey === undefined
-        ? Effect.fail(
-          new RunsError.InvalidRequest({
-            operation: "configure",
-            issues: ["AIRPLANE_API_KEY: is not set: set it to your API key (tkn_...), or pass apiKey to Runs.layer"]
-          })
-        )
-        : Effect.mapError(
-          make({ ...options, ...environment, apiKey: environment.apiKey }),
-          (error) => relabel(error, variables)
-        ))
+  options: ConfigOptions = {}
+): Layer.Layer<Runs, RunsError.InvalidRequest | ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const { apiKey, envId, envSlug, host, ...rest } = options
+  // A value read from a variable of ours is named by it; one from a Config of the caller's, by
+  // the option it fills.
+  const labels = Object.fromEntries(
+    Object.entries(variables).filter(([field]) => options[field as keyof typeof variables] === undefined)
   )
+  return Layer.effect(
+    Runs,
+    Effect.flatMap(
+      Config.all({
+        apiKey: apiKey ?? fromEnvironment.apiKey,
+        host: host ?? fromEnvironment.host,
+        envSlug: envSlug ?? fromEnvironment.envSlug,
+        envId: envId ?? fromEnvironment.envId
+      }),
+      (read) =>
+        read.apiKey === undefined
+          ? Effect.fail(
+            new RunsError.InvalidRequest({
+              operation: "configure",
+              issues: [
+                `${
+                  labels["apiKey"] ?? "apiKey"
+                }: is not set: set it to your API key (tkn_...), or pass apiKey to Runs.layer`
+              ]
+            })
+          )
+          : Effect.mapError(
+            make({ ...rest, ...read, apiKey: read.apiKey }),
+            (error) => Settings.relabel(error, labels)
+          )
+    )
+  )
+}

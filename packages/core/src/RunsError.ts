@@ -22,6 +22,21 @@
 import { Predicate, Schema } from "effect"
 
 /**
+ * What marks every `RunsError`, whatever copy of this package made it: `isRunsError` checks it,
+ * not the `_tag`, which any error may carry.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@airplane-runs/core/RunsError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
  * How hard a call tried before it failed, on every error of a call that was sent.
  *
  * @since 0.1.0
@@ -97,6 +112,13 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@airplan
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return this.operation === "configure"
       ? `Invalid client options: ${this.issues.join("; ")}`
@@ -114,6 +136,13 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("@airplane-runs/c
   "BadRequest",
   HttpErrorFields
 ) {
+  /**
+   * @since 0.1.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -135,6 +164,13 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@airplane-ru
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${describe(this)}. Check the API key (AIRPLANE_API_KEY) and the host it is sent to.`
   }
@@ -150,6 +186,13 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@airplane-runs/cor
   "Forbidden",
   HttpErrorFields
 ) {
+  /**
+   * @since 0.1.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -171,6 +214,13 @@ export class NotFound extends Schema.TaggedError<NotFound>("@airplane-runs/core/
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${describe(this)}. Check the id, and the environment (X-Airplane-Env-Slug) it lives in.`
   }
@@ -186,6 +236,13 @@ export class Conflict extends Schema.TaggedError<Conflict>("@airplane-runs/core/
   "Conflict",
   HttpErrorFields
 ) {
+  /**
+   * @since 0.1.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -207,6 +264,13 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@airplane-runs
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${describe(this)}. Rate limited; gave up${effort(this)}.${retryAfter(this)} Send fewer requests, ` +
       "or let calls wait longer (RetryPolicy maxRetryAfter, a longer deadline)."
@@ -223,6 +287,13 @@ export class ServerError extends Schema.TaggedError<ServerError>("@airplane-runs
   "ServerError",
   HttpErrorFields
 ) {
+  /**
+   * @since 0.1.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -254,6 +325,13 @@ export class TransportError extends Schema.TaggedError<TransportError>("@airplan
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     return `${this.method} ${this.path} failed on the wire${effort(this)}: ${this.reason}. ` +
       "Check the host (AIRPLANE_API_HOST) and the network."
@@ -277,6 +355,13 @@ export class Timeout extends Schema.TaggedError<Timeout>("@airplane-runs/core/Ti
     ...EffortFields
   }
 ) {
+  /**
+   * @since 0.1.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -309,6 +394,13 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>("@airpl
   /**
    * @since 0.1.0
    */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
+  /**
+   * @since 0.1.0
+   */
   override get message(): string {
     const where = this.schemaPath === undefined || this.schemaPath.length === 0
       ? ""
@@ -333,28 +425,13 @@ export type HttpError = BadRequest | Unauthorized | Forbidden | NotFound | Confl
  */
 export type RunsError = InvalidRequest | HttpError | TransportError | Timeout | InvalidResponse
 
-const tags: ReadonlySet<string> = new Set([
-  "InvalidRequest",
-  "BadRequest",
-  "Unauthorized",
-  "Forbidden",
-  "NotFound",
-  "Conflict",
-  "RateLimited",
-  "ServerError",
-  "TransportError",
-  "Timeout",
-  "InvalidResponse"
-])
-
 /**
- * Whether a value is one of the {@link RunsError}s.
+ * Whether a value is one of the {@link RunsError}s, by its type id.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isRunsError = (u: unknown): u is RunsError =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag) && u instanceof Error
+export const isRunsError = (u: unknown): u is RunsError => Predicate.hasProperty(u, TypeId)
 
 /**
  * Whether a value is an error of an HTTP answer.

@@ -1,8 +1,8 @@
 /**
- * The parts of one call that are plain functions: reading `Retry-After`.
+ * Reading an answer's status and headers: `Retry-After`.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { parseRetryAfter } from "../../src/internal/http.js"
+import { parseRetryAfter } from "../../src/internal/classify.js"
 
 const now = Date.parse("2026-01-01T00:00:00Z")
 

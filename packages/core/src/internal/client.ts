@@ -1,0 +1,42 @@
+/**
+ * The client every call goes through, built once from the caller's `HttpClient`: the key kept
+ * out of spans and logs, every request addressed to the configured origin with the API's
+ * headers, redirects never followed, and the caller's own middleware (`transformClient`).
+ */
+import { Endpoints } from "@airplane-runs/contract"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Effect, Option, Redacted } from "effect"
+import { flow } from "effect/Function"
+import { guardKey, redactKeyHeader } from "./secret.js"
+import { definedOnly, type Settings } from "./settings.js"
+
+// fetch follows redirects unless told not to; the key must never reach another origin.
+const noRedirects = Effect.provideServiceEffect(
+  FetchHttpClient.RequestInit,
+  Effect.map(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init): RequestInit => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" })
+  )
+)
+
+/**
+ * The caller's client, made the API's: requests take a path under the base path (an
+ * endpoint's `path`), and leave with the origin, the key and environment headers and
+ * `accept: application/json`.
+ */
+export const make = (client: HttpClient.HttpClient, settings: Settings): HttpClient.HttpClient => {
+  const headers = definedOnly({
+    [Endpoints.apiKeyHeader]: Redacted.value(settings.apiKey),
+    [Endpoints.envSlugHeader]: settings.envSlug,
+    [Endpoints.envIdHeader]: settings.envId
+  })
+  return guardKey(client, settings.apiKey).pipe(
+    HttpClient.mapRequest(flow(
+      HttpClientRequest.prependUrl(`${settings.origin}${Endpoints.basePath}`),
+      HttpClientRequest.setHeaders(headers),
+      HttpClientRequest.acceptJson
+    )),
+    settings.transformClient,
+    HttpClient.transformResponse(flow(Effect.locallyWith(Headers.currentRedactedNames, redactKeyHeader), noRedirects))
+  )
+}
