@@ -42,6 +42,15 @@ import * as RunStore from "./RunStore.js"
 export const defaultApiKey = "tkn_embedded_test_key"
 
 /**
+ * The interface the server listens on when no other is configured: loopback only, as a test
+ * server holds no secret worth exposing but should not be reachable from the network.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultHost = "127.0.0.1"
+
+/**
  * How to run the server. Every option has a default: `start()` alone serves 500 seeded runs of
  * the last 30 days on a free loopback port and accepts {@link defaultApiKey}.
  *
@@ -51,7 +60,7 @@ export const defaultApiKey = "tkn_embedded_test_key"
 export interface Options {
   /** The port; 0 (the default) picks a free one. */
   readonly port?: number | undefined
-  /** The interface to listen on. Default `127.0.0.1`. */
+  /** The interface to listen on. Default {@link defaultHost}, `127.0.0.1`. */
   readonly host?: string | undefined
   /** The API keys the server accepts. Default `[defaultApiKey]`. */
   readonly apiKeys?: ReadonlyArray<string> | undefined
@@ -244,7 +253,7 @@ export const layer = (options: Options = {}): Layer.Layer<RunsServer, ServeError
     Layer.provide(app),
     Layer.provide(state),
     Layer.provide(
-      NodeHttpServer.layer(createClosingServer, { port: options.port ?? 0, host: options.host ?? "127.0.0.1" })
+      NodeHttpServer.layer(createClosingServer, { port: options.port ?? 0, host: options.host ?? defaultHost })
     )
   )
 }

@@ -6,6 +6,7 @@ import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/p
 import { Effect, Schema } from "effect"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
+import * as Answers from "./answers.js"
 
 export interface Options {
   readonly faults: Faults.Service
@@ -14,7 +15,7 @@ export interface Options {
   readonly advance: ((ms: number) => number) | undefined
 }
 
-const badRequest = (error: string) => HttpServerResponse.unsafeJson({ error }, { status: 400 })
+const badRequest = (error: string) => Answers.error(400, error)
 
 const clearing = (clear: () => void) =>
   Effect.sync(() => {
@@ -62,10 +63,7 @@ export const layer = (options: Options) =>
         readJson(AdvanceBody).pipe(
           Effect.map(({ ms }) =>
             options.advance === undefined
-              ? HttpServerResponse.unsafeJson(
-                { error: "the server runs on the real clock: start it with the manual clock to move time" },
-                { status: 409 }
-              )
+              ? Answers.error(409, "the server runs on the real clock: start it with the manual clock to move time")
               : HttpServerResponse.unsafeJson({ now: new Date(options.advance(ms)).toISOString() })
           ),
           Effect.catchAll((error) => Effect.succeed(badRequest(error)))

@@ -8,7 +8,7 @@ import { HttpServerResponse } from "@effect/platform"
 export const error = (
   status: number,
   message: string,
-  code: string | undefined,
+  code?: string | undefined,
   headers: Record<string, string> = {}
 ): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson(code === undefined ? { error: message } : { error: message, code }, {

@@ -10,7 +10,7 @@ import * as RunStore from "../RunStore.js"
 export const usage = `Usage: airplane-runs-server [options]
 
   --port <n>          port to listen on (default 4010; 0 picks a free one)
-  --host <addr>       interface to listen on (default 127.0.0.1)
+  --host <addr>       interface to listen on (default ${RunsServer.defaultHost})
   --seed <n>          seed of the generated data set (default ${RunStore.defaultSeed.seed})
   --tasks <n>         number of tasks (default ${RunStore.defaultSeed.tasks})
   --runs <n>          number of seeded runs (default ${RunStore.defaultSeed.runs})
@@ -79,7 +79,7 @@ export const parse = (args: ReadonlyArray<string>): Parsed => {
       _tag: "Serve",
       options: {
         port: integer("port", values.port, 4010),
-        host: values.host ?? "127.0.0.1",
+        host: values.host ?? RunsServer.defaultHost,
         apiKeys: values.key,
         seed: {
           seed: integer("seed", values.seed, RunStore.defaultSeed.seed),
