@@ -3,9 +3,10 @@
  * environment (`Runs.config`), problems named as the caller wrote them, fixes shown.
  */
 import { Runs, RunsError } from "@airplane-runs/core"
-import { FetchHttpClient } from "@effect/platform"
+import { RunsServer } from "@airplane-runs/server"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Context, Effect, Layer, Redacted } from "effect"
 
 const fromEnv = (variables: Record<string, string>) => ConfigProvider.fromMap(new Map(Object.entries(variables)))
 
@@ -116,4 +117,82 @@ describe("options", () => {
         assert.notInclude(error.message, "pw0rd")
       }
     }))
+})
+
+describe("layerConfig with a Config of the caller's", () => {
+  it.scoped("takes each of the key, host and environment from the Config given, the rest from the variables", () =>
+    Effect.gen(function*() {
+      const server = yield* RunsServer.RunsServer
+      server.requestLog.clear()
+      const runs = yield* Layer.build(
+        Runs.layerConfig({ envSlug: Config.succeed("staging"), host: Config.string("MY_HOST") })
+      ).pipe(
+        Effect.map(Context.get(Runs.Runs)),
+        Effect.withConfigProvider(fromEnv({ AIRPLANE_API_KEY: server.apiKey, MY_HOST: server.url }))
+      )
+      yield* Effect.flip(runs.get({ id: "run_missing" }))
+      const [entry] = server.requestLog.entries()
+      assert.strictEqual(entry.headers["x-airplane-env-slug"], "staging")
+      assert.strictEqual(entry.status, 404)
+    }).pipe(Effect.provide(Layer.merge(RunsServer.layer(), FetchHttpClient.layer))))
+
+  it.effect("names a bad value by the option its Config fills, not by a variable it did not read", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Layer.build(Runs.layerConfig({ host: Config.succeed("localhost:1") }))).pipe(
+        Effect.scoped,
+        Effect.withConfigProvider(fromEnv({ AIRPLANE_API_KEY: "tkn_x" })),
+        Effect.provide(FetchHttpClient.layer)
+      )
+      assert.strictEqual(error._tag, "InvalidRequest")
+      assert.match((error as RunsError.InvalidRequest).issues[0], /^host: "localhost:1" has no scheme/)
+    }))
+})
+
+describe("transformClient", () => {
+  it.scoped("the caller's middleware sees each request as sent: origin, base path, headers", () =>
+    Effect.gen(function*() {
+      const server = yield* RunsServer.RunsServer
+      const seen: Array<
+        { readonly url: string; readonly accept: string | undefined; readonly slug: string | undefined }
+      > = []
+      const runs = yield* Runs.make({
+        apiKey: server.apiKey,
+        host: server.url,
+        envSlug: "staging",
+        transformClient: HttpClient.tapRequest((request) =>
+          Effect.sync(() =>
+            seen.push({
+              url: request.url,
+              accept: request.headers["accept"],
+              slug: request.headers["x-airplane-env-slug"]
+            })
+          )
+        )
+      })
+      yield* Effect.flip(runs.get({ id: "run_missing" }))
+      assert.deepStrictEqual(seen, [{
+        url: `${server.url}/v0/runs/get`,
+        accept: "application/json",
+        slug: "staging"
+      }])
+      const refused = yield* Effect.flip(Runs.make({ apiKey: "tkn_x", transformClient: 5 as never }))
+      assert.include(refused.message, "transformClient: must be a function of an HttpClient")
+    }).pipe(Effect.provide(Layer.merge(RunsServer.layer(), FetchHttpClient.layer))))
+})
+
+describe("a call's own options", () => {
+  it.scoped("are checked before anything is sent: a duration that is none, an Idempotency-Key with a line break", () =>
+    Effect.gen(function*() {
+      const server = yield* RunsServer.RunsServer
+      server.requestLog.clear()
+      const runs = yield* Runs.make({ apiKey: server.apiKey, host: server.url })
+      const slow = yield* Effect.flip(runs.get({ id: "run_1" }, { attemptTimeout: "soon" as never }))
+      assert.strictEqual(slow._tag, "InvalidRequest")
+      assert.include(slow.message, "attemptTimeout: must be a duration")
+      const split = yield* Effect.flip(runs.cancel({ runID: "run_1" }, { idempotencyKey: "k\r\nX-Injected: 1" }))
+      assert.include(split.message, "idempotencyKey: must not contain CR, LF or NUL")
+      const policy = yield* Effect.flip(runs.get({ id: "run_1" }, { retry: { maxAttempts: 0 } as never }))
+      assert.include(policy.message, "retry.maxAttempts: must be a whole number of 1 or more")
+      assert.deepStrictEqual(server.requestLog.entries(), [])
+    }).pipe(Effect.provide(Layer.merge(RunsServer.layer(), FetchHttpClient.layer))))
 })

@@ -171,6 +171,21 @@ layer(serverAndClient({ seed: { runs: 1_234, tasks: 5, seed: 7, until: seedUntil
         assert.isTrue(listRequests(server).every((entry) => entry.query["limit"] === "0"))
       }))
 
+    it.effect("a list of one page costs one request, whatever the prefetch", () =>
+      Effect.gen(function*() {
+        const server = yield* RunsServer.RunsServer
+        const runs = yield* Runs.Runs
+        const { expected, since, until } = window(server, 100, 30)
+        for (const prefetch of [0, 1, 4, 8]) {
+          yield* reset(server)
+          const all = yield* collect(runs.list({ since, until }, { prefetch }))
+          assert.deepStrictEqual(ids(all), ids(expected))
+          yield* settle
+          // The first page is asked for alone; prefetch starts only once a full page came back.
+          assert.deepStrictEqual(requestedPages(server), [0], `prefetch ${prefetch}`)
+        }
+      }))
+
     it.effect("listPage reads one page, by number", () =>
       Effect.gen(function*() {
         const server = yield* RunsServer.RunsServer

@@ -138,8 +138,11 @@ describe("RunsError", () => {
     for (const { error } of examples) assert.instanceOf(error, Error)
   })
 
-  it("isRunsError is true for each error class", () => {
-    for (const { error } of examples) assert.isTrue(RunsError.isRunsError(error), error._tag)
+  it("isRunsError is true for each error class, by the type id each carries", () => {
+    for (const { error } of examples) {
+      assert.isTrue(RunsError.isRunsError(error), error._tag)
+      assert.strictEqual(error[RunsError.TypeId], RunsError.TypeId)
+    }
   })
 
   it("isRunsError is false for plain errors, look-alike objects and other values", () => {
@@ -149,6 +152,8 @@ describe("RunsError", () => {
       { _tag: "NotFound", status: 404, error: "x", method: "GET", path: "/" },
       { _tag: "Timeout", message: "timed out" },
       Object.assign(new Error("x"), { _tag: "SomethingElse" }),
+      // An Error of someone else's with one of our tags: the type id tells them apart.
+      Object.assign(new Error("a timeout of someone else's"), { _tag: "Timeout" }),
       "NotFound",
       404,
       null,
