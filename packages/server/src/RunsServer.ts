@@ -42,8 +42,8 @@ import * as RunStore from "./RunStore.js"
 export const defaultApiKey = "tkn_embedded_test_key"
 
 /**
- * The interface the server listens on when no other is configured: loopback only, as a test
- * server holds no secret worth exposing but should not be reachable from the network.
+ * The interface the server listens on when no other is configured: loopback only, so a server
+ * started for tests or development is not reachable from the network.
  *
  * @since 0.1.0
  * @category constants
