@@ -2,12 +2,14 @@
  * Where an example runs. By default, on the embedded Runs API server, started in process on a
  * free loopback port with a seeded data set, and stopped when the example ends. With
  * `AIRPLANE_API_KEY` set (and `AIRPLANE_API_HOST`, default https://api.airplane.dev), on that
- * API instead: the example's own calls are real then, so it starts and cancels real runs.
+ * API instead: the example's own calls are real then, so it starts and cancels real runs. The
+ * variables are read by core's `Runs.config`, as the clients read them: one set but empty
+ * counts as unset.
  */
 import { Runs } from "@airplane-runs/core"
 import { RunsServer, type RunStore } from "@airplane-runs/server"
 import { FetchHttpClient } from "@effect/platform"
-import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Redacted } from "effect"
 
 export interface Target {
   readonly apiKey: Redacted.Redacted<string>
@@ -21,10 +23,17 @@ export interface Target {
 
 export class ExampleTarget extends Context.Tag("@airplane-runs/examples/Target")<ExampleTarget, Target>() {}
 
-const realApi = Config.all({
-  apiKey: Config.option(Config.redacted("AIRPLANE_API_KEY")),
-  host: Config.withDefault(Config.string("AIRPLANE_API_HOST"), "https://api.airplane.dev")
-})
+/** The API the environment points at, if it holds a key. */
+const realApi = (environment: Runs.Environment): Target | undefined => {
+  if (environment.apiKey === undefined) return undefined
+  const host = environment.host ?? Runs.defaultHost
+  return {
+    apiKey: environment.apiKey,
+    host,
+    server: undefined,
+    description: `the API at ${host} (AIRPLANE_API_KEY is set)`
+  }
+}
 
 const embedded = (server: RunsServer.Service): Target => ({
   apiKey: Redacted.make(server.apiKey),
@@ -53,31 +62,15 @@ export const layerEmbedded = (options: RunsServer.Options): Layer.Layer<ExampleT
 
 /** The target of an Effect example: the real API when configured, else the embedded server. */
 export const layer = (options: RunsServer.Options): Layer.Layer<ExampleTarget> =>
-  Layer.unwrapEffect(Effect.map(Effect.orDie(realApi), (config) =>
-    Option.match(config.apiKey, {
-      onNone: () => layerEmbedded(options),
-      onSome: (apiKey) =>
-        Layer.succeed(ExampleTarget, {
-          apiKey,
-          host: config.host,
-          server: undefined,
-          description: `the API at ${config.host} (AIRPLANE_API_KEY is set)`
-        })
-    })))
+  Layer.unwrapEffect(Effect.map(Effect.orDie(Runs.config), (environment) => {
+    const target = realApi(environment)
+    return target === undefined ? layerEmbedded(options) : Layer.succeed(ExampleTarget, target)
+  }))
 
 /** The target of a Promise example; `await using` stops the embedded server at the end. */
 export const open = async (options: RunsServer.Options): Promise<Target & AsyncDisposable> => {
-  const apiKey = process.env["AIRPLANE_API_KEY"]
-  if (apiKey !== undefined && apiKey !== "") {
-    const host = process.env["AIRPLANE_API_HOST"] ?? "https://api.airplane.dev"
-    return {
-      apiKey: Redacted.make(apiKey),
-      host,
-      server: undefined,
-      description: `the API at ${host} (AIRPLANE_API_KEY is set)`,
-      [Symbol.asyncDispose]: async () => {}
-    }
-  }
+  const target = realApi(await Effect.runPromise(Runs.config))
+  if (target !== undefined) return { ...target, [Symbol.asyncDispose]: async () => {} }
   const server = await RunsServer.start(options)
   return { ...embedded(server), [Symbol.asyncDispose]: server.stop }
 }
