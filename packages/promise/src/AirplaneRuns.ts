@@ -217,8 +217,7 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   [Symbol.asyncIterator](): AsyncIterator<Run> {
-    const client = this.#client
-    return client.iterate((runs) => runs.list(this.#params, client.listOptions(this.#options)), this.#options)
+    return this.#client.iterate(this.#options, (runs, options) => runs.list(this.#params, options))
   }
 
   /**
@@ -227,10 +226,9 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   pages(): AsyncIterable<RunsPage> {
-    const client = this.#client
     return {
       [Symbol.asyncIterator]: () =>
-        client.iterate((runs) => runs.listPages(this.#params, client.listOptions(this.#options)), this.#options)
+        this.#client.iterate(this.#options, (runs, options) => runs.listPages(this.#params, options))
     }
   }
 
@@ -240,11 +238,7 @@ export class RunList implements AsyncIterable<Run> {
    * @since 0.1.0
    */
   page(page: number): Promise<RunsPage> {
-    const client = this.#client
-    return client.call(
-      (runs) => runs.listPage({ ...this.#params, page }, client.callOptions(this.#options)),
-      this.#options
-    )
+    return this.#client.call(this.#options, (runs, options) => runs.listPage({ ...this.#params, page }, options))
   }
 }
 
@@ -270,8 +264,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   get(params: { readonly id: string }, options: RequestOptions = {}): Promise<Run> {
-    const client = this.#client
-    return client.call((runs) => runs.get(params, client.callOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.get(params, coreOptions))
   }
 
   /**
@@ -280,8 +273,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   getOutputs(params: { readonly id: string }, options: RequestOptions = {}): Promise<Json> {
-    const client = this.#client
-    return client.call((runs) => runs.getOutputs(params, client.callOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.getOutputs(params, coreOptions))
   }
 
   /**
@@ -290,8 +282,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   cancel(params: { readonly runID: string }, options: MutationOptions = {}): Promise<void> {
-    const client = this.#client
-    return client.call((runs) => runs.cancel(params, client.callOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.cancel(params, coreOptions))
   }
 
   /**
@@ -300,8 +291,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   execute(params: ExecuteParams, options: MutationOptions = {}): Promise<string> {
-    const client = this.#client
-    return client.call((runs) => runs.execute(params, client.callOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.execute(params, coreOptions))
   }
 
   /**
@@ -319,8 +309,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   awaitCompletion(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Run> {
-    const client = this.#client
-    return client.call((runs) => runs.awaitCompletion(params, client.awaitOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.awaitCompletion(params, coreOptions))
   }
 
   /**
@@ -329,8 +318,7 @@ export class RunsResource {
    * @since 0.1.0
    */
   awaitOutputs(params: { readonly id: string }, options: AwaitOptions = {}): Promise<Completed> {
-    const client = this.#client
-    return client.call((runs) => runs.awaitOutputs(params, client.awaitOptions(options)), options)
+    return this.#client.call(options, (runs, coreOptions) => runs.awaitOutputs(params, coreOptions))
   }
 }
 

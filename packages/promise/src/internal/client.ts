@@ -27,6 +27,12 @@ import * as FetchHttpClient from "./fetchHttpClient.js"
 // A function, so the compiler does not assume an earlier check still holds after an await.
 const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
 
+/** The options of any call of the facade; each method takes those it has. */
+type FacadeOptions = MutationOptions & ListOptions & AwaitOptions
+
+/** The same in core's terms. */
+type CoreOptions = Runs.PostOptions & Runs.ListOptions & Runs.AwaitOptions
+
 const failed = Symbol("failed")
 interface Failed {
   readonly [failed]: Cause.Cause<RunsError.RunsError>
@@ -98,38 +104,31 @@ export class Client {
     await this.runtime.dispose()
   }
 
-  callOptions(options: MutationOptions): Runs.PostOptions {
+  /** A call's options in core's terms; each operation reads those it has. */
+  private coreOptions(options: FacadeOptions): CoreOptions {
     return {
       attemptTimeout: options.timeoutMs,
       deadline: options.deadlineMs,
       retry: options.maxRetries === undefined
         ? undefined
         : RetryPolicy.make({ ...this.retryOptions, maxAttempts: options.maxRetries + 1 }),
-      idempotencyKey: options.idempotencyKey
-    }
-  }
-
-  listOptions(options: ListOptions): Runs.ListOptions {
-    return { ...this.callOptions(options), prefetch: options.prefetch }
-  }
-
-  awaitOptions(options: AwaitOptions): Runs.AwaitOptions {
-    return {
-      ...this.callOptions(options),
+      idempotencyKey: options.idempotencyKey,
+      prefetch: options.prefetch,
       schedule: options.pollIntervalMs === undefined ? undefined : Schedule.spaced(options.pollIntervalMs)
     }
   }
 
   /** One call, as a promise. */
   async call<A>(
-    f: (runs: Runs.Service) => Effect.Effect<A, RunsError.RunsError>,
-    options: RequestOptions
+    options: FacadeOptions,
+    f: (runs: Runs.Service, options: CoreOptions) => Effect.Effect<A, RunsError.RunsError>
   ): Promise<A> {
     const signal = this.start(options)
     const stop = new AbortController()
     const stopListening = this.onStop(signal, () => stop.abort())
     try {
-      const exit = await this.runtime.runPromiseExit(Effect.flatMap(Runs.Runs, f), { signal: stop.signal })
+      const call = Effect.flatMap(Runs.Runs, (runs) => f(runs, this.coreOptions(options)))
+      const exit = await this.runtime.runPromiseExit(call, { signal: stop.signal })
       if (Exit.isSuccess(exit)) return exit.value
       throw Errors.fromCause(exit.cause, signal, this.closing.signal)
     } finally {
@@ -139,13 +138,13 @@ export class Client {
 
   /** A stream, as an async iterator that pulls a chunk (a page) only when asked for more. */
   async *iterate<A>(
-    f: (runs: Runs.Service) => Stream.Stream<A, RunsError.RunsError>,
-    options: RequestOptions
+    options: FacadeOptions,
+    f: (runs: Runs.Service, options: CoreOptions) => Stream.Stream<A, RunsError.RunsError>
   ): AsyncGenerator<A> {
     const signal = this.start(options)
     const runtime = await this.runtime.runtime()
     const stream = Stream.interruptWhen(
-      Stream.unwrap(Effect.map(Runs.Runs, f)),
+      Stream.unwrap(Effect.map(Runs.Runs, (runs) => f(runs, this.coreOptions(options)))),
       Effect.async<never>((resume) => Effect.sync(this.onStop(signal, () => resume(Effect.interrupt))))
     )
     // Failures come out as the Effect error; keep it as a value to rethrow ours at this await.

@@ -5,34 +5,20 @@
  */
 import type { RunsError } from "@airplane-runs/core"
 import { Cause, Option } from "effect"
-import {
-  AbortedError,
-  AirplaneRunsError,
-  BadRequestError,
-  ClientClosedError,
-  ConflictError,
-  ForbiddenError,
-  InvalidRequestError,
-  InvalidResponseError,
-  NotFoundError,
-  RateLimitedError,
-  ServerError,
-  TimeoutError,
-  TransportError,
-  UnauthorizedError
-} from "../AirplaneRunsError.js"
+// The public classes: this module only decides which one a failure is.
+import * as Public from "../AirplaneRunsError.js"
 
 /** The client's error for one of core's. */
-export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => {
+export const fromRunsError = (error: RunsError.RunsError): Public.AirplaneRunsError => {
   switch (error._tag) {
     case "InvalidRequest":
-      return new InvalidRequestError(error.message, { cause: error })
+      return new Public.InvalidRequestError(error.message, { cause: error })
     case "TransportError":
-      return new TransportError(error.message, { request: `${error.method} ${error.path}`, cause: error })
+      return new Public.TransportError(error.message, { request: `${error.method} ${error.path}`, cause: error })
     case "Timeout":
-      return new TimeoutError(error.message, { request: `${error.method} ${error.path}`, cause: error })
+      return new Public.TimeoutError(error.message, { request: `${error.method} ${error.path}`, cause: error })
     case "InvalidResponse":
-      return new InvalidResponseError(error.message, {
+      return new Public.InvalidResponseError(error.message, {
         status: error.status,
         requestId: error.requestId,
         request: `${error.method} ${error.path}`,
@@ -48,41 +34,41 @@ export const fromRunsError = (error: RunsError.RunsError): AirplaneRunsError => 
       }
       switch (error._tag) {
         case "BadRequest":
-          return new BadRequestError(error.message, details)
+          return new Public.BadRequestError(error.message, details)
         case "Unauthorized":
-          return new UnauthorizedError(error.message, details)
+          return new Public.UnauthorizedError(error.message, details)
         case "Forbidden":
-          return new ForbiddenError(error.message, details)
+          return new Public.ForbiddenError(error.message, details)
         case "NotFound":
-          return new NotFoundError(error.message, details)
+          return new Public.NotFoundError(error.message, details)
         case "Conflict":
-          return new ConflictError(error.message, details)
+          return new Public.ConflictError(error.message, details)
         case "RateLimited":
-          return new RateLimitedError(error.message, { ...details, retryAfterMs: error.retryAfterMs })
+          return new Public.RateLimitedError(error.message, { ...details, retryAfterMs: error.retryAfterMs })
         case "ServerError":
-          return new ServerError(error.message, details)
+          return new Public.ServerError(error.message, details)
       }
     }
   }
 }
 
-export const aborted = (signal: AbortSignal): AbortedError =>
-  new AbortedError("The call was aborted by its AbortSignal.", { cause: signal.reason })
+export const aborted = (signal: AbortSignal): Public.AbortedError =>
+  new Public.AbortedError("The call was aborted by its AbortSignal.", { cause: signal.reason })
 
-export const closed = (): ClientClosedError =>
-  new ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
+export const closed = (): Public.ClientClosedError =>
+  new Public.ClientClosedError("The client is closed: make a new AirplaneRuns to call the API again.")
 
 /** Turns what an Effect failed with into the client's error. */
 export const fromCause = (
   cause: Cause.Cause<RunsError.RunsError>,
   signal: AbortSignal | undefined,
   closing: AbortSignal
-): AirplaneRunsError => {
+): Public.AirplaneRunsError => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return fromRunsError(failure.value)
   if (signal?.aborted === true && Cause.isInterruptedOnly(cause)) return aborted(signal)
   if (closing.aborted && Cause.isInterruptedOnly(cause)) return closed()
-  return new AirplaneRunsError(`Unexpected failure of the client: ${Cause.pretty(cause)}`, {
+  return new Public.AirplaneRunsError(`Unexpected failure of the client: ${Cause.pretty(cause)}`, {
     cause: Cause.squash(cause)
   })
 }
@@ -117,7 +103,7 @@ const relabel = (issue: string, fromEnvironment: ReadonlySet<string>): string =>
 export const unusableOptions = (
   error: RunsError.InvalidRequest,
   fromEnvironment: ReadonlySet<string>
-): InvalidRequestError =>
-  new InvalidRequestError(
+): Public.InvalidRequestError =>
+  new Public.InvalidRequestError(
     `Unusable client options: ${error.issues.map((issue) => relabel(issue, fromEnvironment)).join("; ")}`
   )
