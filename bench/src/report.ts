@@ -27,6 +27,8 @@ export interface Results {
     readonly coreGetKb: number
     readonly openapiFetchKb: number
     readonly promiseGetNodeKb: number
+    readonly floorGetKb: number
+    readonly httpApiClientGetKb: number
   }
   readonly coldStart: { readonly promiseMs: number; readonly nodeMs: number }
   readonly targets: ReadonlyArray<Target>
@@ -117,6 +119,8 @@ export const table = (r: Results): string => {
     ["bundle, promise facade + get (Node, undici in)", `${r.bundle.promiseGetNodeKb} KB`],
     ["bundle, core Runs + FetchHttpClient + get", `${r.bundle.coreGetKb} KB`],
     ["bundle, openapi-fetch + get", `${r.bundle.openapiFetchKb} KB`],
+    ["bundle, FetchHttpClient + Run schema by hand + get", `${r.bundle.floorGetKb} KB`],
+    ["bundle, HttpApiClient of the contract + get", `${r.bundle.httpApiClientGetKb} KB`],
     ["cold start, import the facade + one get", `${r.coldStart.promiseMs} ms`],
     ["cold start, an empty script", `${r.coldStart.nodeMs} ms`]
   ])

@@ -19,10 +19,14 @@ export const measureBundles = async (log: (line: string) => void) => {
     promiseGetKb: round(await gzippedKb(entry("./bundle/promiseGet.ts"), "browser"), 1),
     coreGetKb: round(await gzippedKb(entry("./bundle/coreGet.ts"), "browser"), 1),
     openapiFetchKb: round(await gzippedKb(entry("./bundle/openapiFetchGet.ts"), "browser"), 1),
-    promiseGetNodeKb: round(await gzippedKb(entry("./bundle/promiseGet.ts"), "node"), 1)
+    promiseGetNodeKb: round(await gzippedKb(entry("./bundle/promiseGet.ts"), "node"), 1),
+    // Why core executes the contract's descriptions rather than HttpApiClient (core README).
+    floorGetKb: round(await gzippedKb(entry("./bundle/floorGet.ts"), "browser"), 1),
+    httpApiClientGetKb: round(await gzippedKb(entry("./bundle/httpApiClientGet.ts"), "browser"), 1)
   }
   log(
-    `  gzipped: promise ${result.promiseGetKb} KB (node ${result.promiseGetNodeKb} KB), core ${result.coreGetKb} KB, openapi-fetch ${result.openapiFetchKb} KB`
+    `  gzipped: promise ${result.promiseGetKb} KB (node ${result.promiseGetNodeKb} KB), core ${result.coreGetKb} KB, openapi-fetch ${result.openapiFetchKb} KB, ` +
+      `by hand ${result.floorGetKb} KB, HttpApiClient ${result.httpApiClientGetKb} KB`
   )
   return result
 }
