@@ -200,8 +200,13 @@ let clientOf: (client: AirplaneRuns) => Client
  * @category models
  */
 export class RunList implements AsyncIterable<Run> {
+  /** @internal */
+  /** @internal */
   readonly #client: Client
+  /** @internal */
   readonly #params: ListParams
+  /** @internal */
+  /** @internal */
   readonly #options: ListOptions
 
   /** @internal */
@@ -249,7 +254,10 @@ export class RunList implements AsyncIterable<Run> {
  * @category models
  */
 export class RunsResource {
+  /** @internal */
+  /** @internal */
   readonly #owner: AirplaneRuns
+  /** @internal */
   readonly #client: Client
 
   /** @internal */
@@ -348,6 +356,8 @@ export class AirplaneRuns {
    * @since 0.1.0
    */
   readonly runs: RunsResource
+  /** @internal */
+  /** @internal */
   readonly #client: Client
 
   static {

@@ -9,7 +9,8 @@
 import type { Json as ContractJson } from "@airplane-runs/contract"
 
 /**
- * Any JSON value: what a task outputs and what parameter values can be.
+ * Any JSON value (`null`, a boolean, a number, a string, or an array or object of JSON values):
+ * what a task outputs and what parameter values can be.
  *
  * @since 0.1.0
  * @category models
