@@ -112,13 +112,6 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@airplan
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     return this.operation === "configure"
       ? `Invalid client options: ${this.issues.join("; ")}`
@@ -136,13 +129,6 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("@airplane-runs/c
   "BadRequest",
   HttpErrorFields
 ) {
-  /**
-   * @since 0.1.0
-   */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
   /**
    * @since 0.1.0
    */
@@ -164,13 +150,6 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>("@airplane-ru
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     return `${describe(this)}. Check the API key (AIRPLANE_API_KEY) and the host it is sent to.`
   }
@@ -186,13 +165,6 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("@airplane-runs/cor
   "Forbidden",
   HttpErrorFields
 ) {
-  /**
-   * @since 0.1.0
-   */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
   /**
    * @since 0.1.0
    */
@@ -214,13 +186,6 @@ export class NotFound extends Schema.TaggedError<NotFound>("@airplane-runs/core/
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     return `${describe(this)}. Check the id, and the environment (X-Airplane-Env-Slug) it lives in.`
   }
@@ -236,13 +201,6 @@ export class Conflict extends Schema.TaggedError<Conflict>("@airplane-runs/core/
   "Conflict",
   HttpErrorFields
 ) {
-  /**
-   * @since 0.1.0
-   */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
   /**
    * @since 0.1.0
    */
@@ -264,13 +222,6 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@airplane-runs
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     return `${describe(this)}. Rate limited; gave up${effort(this)}.${retryAfter(this)} Send fewer requests, ` +
       "or let calls wait longer (RetryPolicy maxRetryAfter, a longer deadline)."
@@ -287,13 +238,6 @@ export class ServerError extends Schema.TaggedError<ServerError>("@airplane-runs
   "ServerError",
   HttpErrorFields
 ) {
-  /**
-   * @since 0.1.0
-   */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
   /**
    * @since 0.1.0
    */
@@ -325,13 +269,6 @@ export class TransportError extends Schema.TaggedError<TransportError>("@airplan
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     return `${this.method} ${this.path} failed on the wire${effort(this)}: ${this.reason}. ` +
       "Check the host (AIRPLANE_API_HOST) and the network."
@@ -355,13 +292,6 @@ export class Timeout extends Schema.TaggedError<Timeout>("@airplane-runs/core/Ti
     ...EffortFields
   }
 ) {
-  /**
-   * @since 0.1.0
-   */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
   /**
    * @since 0.1.0
    */
@@ -394,13 +324,6 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>("@airpl
   /**
    * @since 0.1.0
    */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
-
-  /**
-   * @since 0.1.0
-   */
   override get message(): string {
     const where = this.schemaPath === undefined || this.schemaPath.length === 0
       ? ""
@@ -424,6 +347,25 @@ export type HttpError = BadRequest | Unauthorized | Forbidden | NotFound | Confl
  * @category models
  */
 export type RunsError = InvalidRequest | HttpError | TransportError | Timeout | InvalidResponse
+
+// Every class carries the type id on its prototype: set once here, for all of them.
+for (
+  const error of [
+    InvalidRequest,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Timeout,
+    InvalidResponse
+  ]
+) {
+  Object.defineProperty(error.prototype, TypeId, { value: TypeId })
+}
 
 /**
  * Whether a value is one of the {@link RunsError}s, by its type id.
