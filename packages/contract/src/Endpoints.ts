@@ -83,6 +83,7 @@ export const idempotencyKeyHeader = "Idempotency-Key"
 export interface Endpoint<
   out Name extends string,
   out Method extends "GET" | "POST",
+  out Path extends `/${string}`,
   out Query extends Schema.Schema.AnyNoContext | undefined,
   out Body extends Schema.Schema.AnyNoContext | undefined,
   out Answer extends Schema.Schema.AnyNoContext,
@@ -91,7 +92,7 @@ export interface Endpoint<
   readonly name: Name
   readonly method: Method
   /** Under {@link basePath}. */
-  readonly path: `/${string}`
+  readonly path: Path
   readonly query: Query
   readonly body: Body
   readonly answer: Answer
@@ -112,6 +113,7 @@ export interface Endpoint<
 export type Any = Endpoint<
   string,
   "GET" | "POST",
+  `/${string}`,
   Schema.Schema.AnyNoContext | undefined,
   Schema.Schema.AnyNoContext | undefined,
   Schema.Schema.AnyNoContext,
@@ -127,6 +129,7 @@ export type Any = Endpoint<
 export const make = <
   const Name extends string,
   const Method extends "GET" | "POST",
+  const Path extends `/${string}`,
   Answer extends Schema.Schema.AnyNoContext,
   const Errors extends ReadonlyArray<Schema.Schema.AnyNoContext>,
   Query extends Schema.Schema.AnyNoContext | undefined = undefined,
@@ -134,7 +137,7 @@ export const make = <
 >(endpoint: {
   readonly name: Name
   readonly method: Method
-  readonly path: `/${string}`
+  readonly path: Path
   readonly query?: Query
   readonly body?: Body
   readonly answer: Answer
@@ -142,7 +145,7 @@ export const make = <
   readonly errors: Errors
   readonly summary: string
   readonly description: string
-}): Endpoint<Name, Method, Query, Body, Answer, Errors> => ({
+}): Endpoint<Name, Method, Path, Query, Body, Answer, Errors> => ({
   ...endpoint,
   query: endpoint.query as Query,
   body: endpoint.body as Body

@@ -20,6 +20,7 @@ import * as Endpoints from "./Endpoints.js"
 export type HttpApiEndpointOf<E extends Endpoints.Any> = E extends Endpoints.Endpoint<
   infer Name,
   infer Method,
+  infer _Path,
   infer Query,
   infer Body,
   infer Answer,
