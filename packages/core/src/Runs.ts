@@ -492,9 +492,14 @@ const variable = (name: string): Config.Config<string | undefined> =>
     (value) => Option.getOrUndefined(Option.filter(value, (v) => v !== ""))
   )
 
-// Each field's variable, named once: the reader reads them, and a problem with a value read
-// from one names it.
-const variables = {
+/**
+ * The variable of the environment each of the key, host and environment comes from: what
+ * {@link config} reads, and the name a problem with a value read from one is reported under.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const environmentVariables = {
   apiKey: "AIRPLANE_API_KEY",
   host: "AIRPLANE_API_HOST",
   envSlug: "AIRPLANE_ENV_SLUG",
@@ -502,10 +507,13 @@ const variables = {
 } as const
 
 const fromEnvironment = {
-  apiKey: Config.map(variable(variables.apiKey), (key) => key === undefined ? undefined : Redacted.make(key)),
-  host: variable(variables.host),
-  envSlug: variable(variables.envSlug),
-  envId: variable(variables.envId)
+  apiKey: Config.map(
+    variable(environmentVariables.apiKey),
+    (key) => key === undefined ? undefined : Redacted.make(key)
+  ),
+  host: variable(environmentVariables.host),
+  envSlug: variable(environmentVariables.envSlug),
+  envId: variable(environmentVariables.envId)
 }
 
 /**
@@ -557,7 +565,9 @@ export const layerConfig = (
   // A value read from a variable of ours is named by it; one from a Config of the caller's, by
   // the option it fills.
   const labels = Object.fromEntries(
-    Object.entries(variables).filter(([field]) => options[field as keyof typeof variables] === undefined)
+    Object.entries(environmentVariables).filter(([field]) =>
+      options[field as keyof typeof environmentVariables] === undefined
+    )
   )
   return Layer.effect(
     Runs,
@@ -582,7 +592,7 @@ export const layerConfig = (
           )
           : Effect.mapError(
             make({ ...rest, ...read, apiKey: read.apiKey }),
-            (error) => Settings.relabel(error, labels)
+            (error) => error.relabel(labels)
           )
     )
   )

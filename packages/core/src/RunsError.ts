@@ -117,6 +117,23 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("@airplan
       ? `Invalid client options: ${this.issues.join("; ")}`
       : `Invalid ${this.operation} request, nothing was sent: ${this.issues.join("; ")}`
   }
+
+  /**
+   * The same error, its issues' options named as the caller wrote them. Each issue reads
+   * `<option>: <problem>`; a caller that took a value from elsewhere (a variable of the
+   * environment, an option of its own name) renames `<option>` to what its user knows.
+   *
+   * @since 0.1.0
+   */
+  relabel(labels: Readonly<Record<string, string>>): InvalidRequest {
+    return new InvalidRequest({
+      operation: this.operation,
+      issues: this.issues.map((issue) => {
+        const name = issue.slice(0, Math.max(0, issue.indexOf(":")))
+        return Object.hasOwn(labels, name) ? `${labels[name]}${issue.slice(name.length)}` : issue
+      })
+    })
+  }
 }
 
 /**

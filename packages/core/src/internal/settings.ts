@@ -258,16 +258,3 @@ export const definedOnly = <A extends object>(record: A): { [K in keyof A]: Excl
   for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value
   return out as { [K in keyof A]: Exclude<A[K], undefined> }
 }
-
-/**
- * Issues read `<option>: <problem>`; a caller that took the value from elsewhere (a variable
- * of the environment) renames the option to what its user wrote.
- */
-export const relabel = (error: RunsError.InvalidRequest, labels: Readonly<Record<string, string>>) =>
-  new RunsError.InvalidRequest({
-    operation: error.operation,
-    issues: error.issues.map((issue) => {
-      const name = issue.slice(0, issue.indexOf(":"))
-      return Object.hasOwn(labels, name) ? `${labels[name]}${issue.slice(name.length)}` : issue
-    })
-  })

@@ -62,7 +62,7 @@ export class Client {
       )
     }
     // Core's names of the options whose value came from the environment.
-    const fromEnvironment = new Set<string>()
+    const fromEnvironment = new Set<keyof typeof Runs.environmentVariables>()
     if (options.apiKey === undefined) fromEnvironment.add("apiKey")
     if (options.baseUrl === undefined && environment.host !== undefined) fromEnvironment.add("host")
     if (options.envSlug === undefined && environment.envSlug !== undefined) fromEnvironment.add("envSlug")

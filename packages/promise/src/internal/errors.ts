@@ -3,7 +3,7 @@
  * errors to the `instanceof` classes, and the facade's own aborted, closed and refused-options
  * errors. Made at the caller's `await`, for a stack that leads to their code.
  */
-import type { RunsError } from "@airplane-runs/core"
+import { Runs, type RunsError } from "@airplane-runs/core"
 import { Cause, Option } from "effect"
 // The public classes: this module only decides which one a failure is.
 import * as Public from "../AirplaneRunsError.js"
@@ -73,27 +73,16 @@ export const fromCause = (
   })
 }
 
-/**
- * Core's option names, as the facade's caller wrote them: core names each problem with its
- * option (`host: ... has no scheme`), and the caller must read the name they wrote (`baseUrl`),
- * or the variable the value came from (`AIRPLANE_API_HOST`, as `Runs.config` reads it).
- */
-const optionNames: Readonly<Record<string, { readonly option: string; readonly variable?: string }>> = {
-  apiKey: { option: "apiKey", variable: "AIRPLANE_API_KEY" },
-  host: { option: "baseUrl", variable: "AIRPLANE_API_HOST" },
-  envSlug: { option: "envSlug", variable: "AIRPLANE_ENV_SLUG" },
-  envId: { option: "envId", variable: "AIRPLANE_ENV_ID" },
-  attemptTimeout: { option: "timeoutMs" },
-  deadline: { option: "deadlineMs" },
-  retry: { option: "retry" }
-}
-
-/** Core's issue (`"<option>: <problem>"`), its option named as the caller wrote it. */
-const relabel = (issue: string, fromEnvironment: ReadonlySet<string>): string => {
-  const name = issue.slice(0, Math.max(0, issue.indexOf(":")))
-  if (!Object.hasOwn(optionNames, name)) return issue
-  const { option, variable } = optionNames[name]!
-  return `${fromEnvironment.has(name) && variable !== undefined ? variable : option}${issue.slice(name.length)}`
+// The facade's names of core's options; an option whose value came from the environment is
+// named by its variable, as core's `Runs.config` reads it.
+const optionNames: Readonly<Record<string, string>> = {
+  apiKey: "apiKey",
+  host: "baseUrl",
+  envSlug: "envSlug",
+  envId: "envId",
+  attemptTimeout: "timeoutMs",
+  deadline: "deadlineMs",
+  retry: "retry"
 }
 
 /**
@@ -102,8 +91,9 @@ const relabel = (issue: string, fromEnvironment: ReadonlySet<string>): string =>
  */
 export const unusableOptions = (
   error: RunsError.InvalidRequest,
-  fromEnvironment: ReadonlySet<string>
-): Public.InvalidRequestError =>
-  new Public.InvalidRequestError(
-    `Unusable client options: ${error.issues.map((issue) => relabel(issue, fromEnvironment)).join("; ")}`
-  )
+  fromEnvironment: ReadonlySet<keyof typeof Runs.environmentVariables>
+): Public.InvalidRequestError => {
+  const labels = { ...optionNames }
+  for (const name of fromEnvironment) labels[name] = Runs.environmentVariables[name]
+  return new Public.InvalidRequestError(`Unusable client options: ${error.relabel(labels).issues.join("; ")}`)
+}
