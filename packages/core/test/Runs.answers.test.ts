@@ -1,16 +1,20 @@
 /**
  * Answers that are wrong in ways the embedded server never is: a 2xx that is not the answer
  * asked for, a run without a status, a body that quotes the key inside a record, a body with
- * no length that never ends. Each comes from a tiny `node:http` server on loopback.
+ * no length that never ends; a redirect, a refused connection. Each comes from a tiny `node:http`
+ * server on loopback.
  */
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
 import { FetchHttpClient, HttpClient, HttpClientError } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Schedule, Stream } from "effect"
 import { inspect } from "node:util"
 import { gzipSync } from "node:zlib"
+import { clients } from "./utils/clients.js"
+import { expectTag } from "./utils/errors.js"
+import { leaks, secret } from "./utils/secrets.js"
 import { answer, tinyServer } from "./utils/server.js"
+import { paths } from "./utils/wire.js"
 
 const key = "tkn_SECRET_answers_5e1d"
 
@@ -134,7 +138,7 @@ describe("the key quoted back inside an answer", () => {
 })
 
 describe("a body with no declared length over maxResponseBytes", () => {
-  for (const [name, http] of [["fetch", FetchHttpClient.layer], ["undici", NodeHttpClient.layerUndici]] as const) {
+  for (const [name, http] of clients) {
     it.scopedLive(`${name}: is abandoned at the cap, not read to its end`, () =>
       Effect.gen(function*() {
         let written = 0
@@ -259,4 +263,102 @@ describe("what an error prints", () => {
         ).pipe(Layer.provide(FetchHttpClient.layer))
       )
     ))
+})
+
+describe("answers the embedded server cannot give", () => {
+  for (const [name, http] of clients) {
+    it.scopedLive(`${name}: a redirect to another origin is not followed, and the key stays home`, () =>
+      Effect.gen(function*() {
+        const elsewhere = yield* tinyServer(answer(200, { id: "run_elsewhere", status: "Succeeded" }))
+        const origin = yield* tinyServer(
+          answer(302, { error: "moved" }, { location: `${elsewhere.url}/v0/runs/get?id=run_1` })
+        )
+        const runs = yield* Runs.make({ apiKey: secret, host: origin.url, retry: RetryPolicy.none })
+        const error = expectTag(yield* Effect.flip(runs.get({ id: "run_1" })), "InvalidResponse")
+        assert.strictEqual(error.status, 302)
+        assert.strictEqual(error.method, "GET")
+        assert.strictEqual(error.path, paths.get)
+        assert.include(error.reason, "redirect")
+        assert.isFalse(leaks(JSON.stringify(error)))
+        // The origin got the key; the other origin got nothing at all.
+        assert.strictEqual(origin.received.length, 1)
+        assert.strictEqual(origin.received[0].headers["x-airplane-api-key"], secret)
+        assert.isTrue(elsewhere.received.every((request) => request.headers["x-airplane-api-key"] === undefined))
+        assert.strictEqual(elsewhere.received.length, 0)
+      }).pipe(Effect.provide(http)))
+
+    it.scopedLive(`${name}: a 307 on a POST is not followed either`, () =>
+      Effect.gen(function*() {
+        const elsewhere = yield* tinyServer(answer(200, {}))
+        const origin = yield* tinyServer(answer(307, undefined, { location: `${elsewhere.url}/v0/runs/cancel` }))
+        const runs = yield* Runs.make({ apiKey: secret, host: origin.url, retry: RetryPolicy.none })
+        const error = expectTag(yield* Effect.flip(runs.cancel({ runID: "run_1" })), "InvalidResponse")
+        assert.strictEqual(error.status, 307)
+        assert.strictEqual(error.method, "POST")
+        assert.strictEqual(elsewhere.received.length, 0)
+      }).pipe(Effect.provide(http)))
+  }
+
+  const shapes: ReadonlyArray<{
+    readonly name: string
+    readonly body: unknown
+    readonly call: (runs: Runs.Service) => Effect.Effect<unknown, RunsError.RunsError>
+    readonly schemaPath: ReadonlyArray<string>
+  }> = [
+    {
+      name: "an unknown status",
+      body: { id: "run_1", status: "Exploded" },
+      call: (runs) => runs.get({ id: "run_1" }),
+      schemaPath: ["status"]
+    },
+    {
+      name: "a date that is not a date",
+      body: { id: "run_1", createdAt: "yesterday" },
+      call: (runs) => runs.get({ id: "run_1" }),
+      schemaPath: ["createdAt"]
+    },
+    {
+      name: "a run id that is a number, deep in a page",
+      body: { runs: [{ id: "run_1" }, { id: 5 }] },
+      call: (runs) => runs.listPage(),
+      schemaPath: ["runs", "1", "id"]
+    }
+  ]
+  for (const { body, call, name, schemaPath } of shapes) {
+    it.scopedLive(`${name}: InvalidResponse at ${schemaPath.join(".")}`, () =>
+      Effect.gen(function*() {
+        const api = yield* tinyServer(answer(200, body))
+        const runs = yield* Runs.make({ apiKey: secret, host: api.url })
+        const error = expectTag(yield* Effect.flip(call(runs)), "InvalidResponse")
+        assert.strictEqual(error.status, 200)
+        assert.deepStrictEqual(error.schemaPath, schemaPath)
+        assert.include(error.message, `at ${schemaPath.join(".")}`)
+        assert.isNotEmpty(error.reason)
+        // An invalid answer is not retried.
+        assert.strictEqual(api.received.length, 1)
+      }).pipe(Effect.provide(FetchHttpClient.layer)))
+  }
+
+  it.scopedLive("the request id and Retry-After of an answer are kept; a body not the API's is described", () =>
+    Effect.gen(function*() {
+      const api = yield* tinyServer((_request, response) => {
+        response.writeHead(503, { "content-type": "text/plain", "x-request-id": "req_123", "retry-after": "4" })
+        response.end("upstream exploded")
+      })
+      const runs = yield* Runs.make({ apiKey: secret, host: api.url, retry: RetryPolicy.none })
+      const error = expectTag(yield* Effect.flip(runs.get({ id: "run_1" })), "ServerError")
+      assert.strictEqual(error.requestId, "req_123")
+      assert.strictEqual(error.retryAfterMs, 4000)
+      assert.strictEqual(error.error, "HTTP 503, not the API's error body")
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+  it.live("a refused connection: TransportError", () =>
+    Effect.gen(function*() {
+      // Bind a port, then close it, so nothing listens there.
+      const url = yield* Effect.scoped(Effect.map(tinyServer(answer(200, {})), (server) => server.url))
+      const runs = yield* Runs.make({ apiKey: secret, host: url, retry: RetryPolicy.none })
+      const error = expectTag(yield* Effect.flip(runs.get({ id: "run_1" })), "TransportError")
+      assert.strictEqual(error.path, paths.get)
+      assert.isFalse(leaks(JSON.stringify(error)))
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
 })

@@ -6,7 +6,7 @@ import { Runs, RunsError } from "@airplane-runs/core"
 import { RunsServer } from "@airplane-runs/server"
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Config, ConfigProvider, Context, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Context, Effect, Exit, Layer, Redacted } from "effect"
 
 const fromEnv = (variables: Record<string, string>) => ConfigProvider.fromMap(new Map(Object.entries(variables)))
 
@@ -195,4 +195,58 @@ describe("a call's own options", () => {
       assert.include(policy.message, "retry.maxAttempts: must be a whole number of 1 or more")
       assert.deepStrictEqual(server.requestLog.entries(), [])
     }).pipe(Effect.provide(Layer.merge(RunsServer.layer(), FetchHttpClient.layer))))
+})
+
+describe("configuration", () => {
+  it.effect("plain http to a host that is not loopback is refused", () =>
+    Effect.gen(function*() {
+      const error = yield* configure({ apiKey: "tkn_x", host: "http://example.com" })
+      assert.strictEqual(error._tag, "InvalidRequest")
+      assert.strictEqual(error.operation, "configure")
+      assert.isTrue(error.issues.some((issue) => issue.startsWith("host:")), error.issues.join(" | "))
+    }))
+
+  it.effect("an empty key is refused", () =>
+    Effect.gen(function*() {
+      const error = yield* configure({ apiKey: "", host: "http://127.0.0.1:1" })
+      assert.strictEqual(error.operation, "configure")
+      assert.isTrue(error.issues.some((issue) => issue.startsWith("apiKey:")), error.issues.join(" | "))
+    }))
+
+  it.effect("header values with CR or LF are refused", () =>
+    Effect.gen(function*() {
+      const slug = yield* configure({ apiKey: "tkn_x", envSlug: "prod\r\nx-evil: 1" })
+      assert.strictEqual(slug.operation, "configure")
+      assert.isTrue(slug.issues.some((issue) => issue.startsWith("envSlug:")), slug.issues.join(" | "))
+      const key = yield* configure({ apiKey: "tkn_x\nx-evil: 1" })
+      assert.isTrue(key.issues.some((issue) => issue.startsWith("apiKey:")), key.issues.join(" | "))
+      // The key is not echoed in the error.
+      assert.notInclude(JSON.stringify(key), "tkn_x")
+    }))
+
+  it.effect("a host that is not a URL, or that carries credentials, is refused", () =>
+    Effect.gen(function*() {
+      const notUrl = yield* configure({ apiKey: "tkn_x", host: "api.airplane.dev" })
+      assert.isTrue(notUrl.issues.some((issue) => issue.startsWith("host:")))
+      const credentials = yield* configure({ apiKey: "tkn_x", host: "https://user:pw@api.airplane.dev" })
+      assert.isTrue(credentials.issues.some((issue) => issue.startsWith("host:")))
+    }))
+
+  it.effect("https anywhere and plain http to loopback are accepted", () =>
+    Effect.gen(function*() {
+      for (
+        const host of ["https://api.airplane.dev", "http://localhost:4010", "http://127.0.0.1:4010", "http://[::1]:1"]
+      ) {
+        const exit = yield* Effect.exit(Runs.make({ apiKey: "tkn_x", host }))
+        assert.isTrue(Exit.isSuccess(exit), host)
+      }
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+  it.effect("layer fails the same way", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Layer.build(Runs.layer({ apiKey: "tkn_x", host: "http://10.0.0.1" })).pipe(Effect.scoped)
+      )
+      assert.strictEqual(error.operation, "configure")
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
 })

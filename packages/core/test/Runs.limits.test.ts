@@ -1,17 +1,12 @@
 import { RetryPolicy, Runs, RunsError } from "@airplane-runs/core"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, type Layer } from "effect"
+import { Effect } from "effect"
 import { inspect } from "node:util"
+import { clients } from "./utils/clients.js"
 import { tinyServer } from "./utils/server.js"
 
 const secret = "tkn_limits_test_secret_0d9e"
-
-const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["fetch", FetchHttpClient.layer],
-  ["undici", NodeHttpClient.layerUndici]
-]
 
 const invalidResponse = (error: RunsError.RunsError): RunsError.InvalidResponse => {
   assert.strictEqual(error._tag, "InvalidResponse", error.message)

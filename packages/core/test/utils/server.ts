@@ -7,12 +7,15 @@ import { RetryPolicy, Runs } from "@airplane-runs/core"
 import { RunsServer } from "@airplane-runs/server"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import type { Context, Exit } from "effect"
-import { Effect, Layer, Logger, Option, Tracer } from "effect"
+import { Effect, Layer, Logger, Option, Schedule, Tracer } from "effect"
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 
 /** Retries with waits of a millisecond or two, so a test that retries stays fast. */
 export const fastRetry: RetryPolicy.RetryPolicy = RetryPolicy.make({ initialDelay: "1 millis", maxDelay: "2 millis" })
+
+/** Polls the run every few milliseconds, so awaiting a 30 ms lifecycle stays quick. */
+export const quickly = Schedule.spaced("5 millis")
 
 /**
  * The embedded server on a free loopback port, its seeded window ending when it starts: the
