@@ -176,6 +176,12 @@ export interface Service {
    * reading its pages from 0 to the first short one gives, at one instant.
    */
   readonly all: (params?: Selection) => ReadonlyArray<Run.Run>
+  /**
+   * The newest seeded run (one the store was made with, not one started since) whose status is
+   * one of `statuses`, as it is now; `undefined` when none is. What a test of your own reaches
+   * for: a run to get, to cancel, or to find in a list.
+   */
+  readonly seeded: (...statuses: ReadonlyArray<RunStatus.RunStatus>) => Run.Run | undefined
   readonly cancel: (id: string) => CancelOutcome
   /** Which task a request names, by id, slug or both. */
   readonly findTask: (request: { readonly id?: string | undefined; readonly slug?: string | undefined }) => TaskLookup
@@ -298,6 +304,7 @@ export const make = (options: {
     const count = Math.max(0, seed.runs ?? defaultSeed.runs)
     const all = Seed.seedRuns(random, tasks, { count, since, until, userId })
     const byId = new Map(all.map((run) => [run.id, run]))
+    const seededIds: ReadonlySet<string> = new Set(byId.keys())
     const byTask = new Map<string, Array<StoredRun>>(tasks.map((task) => [task.id, []]))
     for (const run of all) byTask.get(run.task.id)!.push(run)
     // The longest time from a run's creation to its last change: it bounds which runs a
@@ -382,6 +389,10 @@ export const make = (options: {
         return select(params, (params.page ?? 0) * limit, limit)
       },
       all: (params = {}) => select(params, 0, Number.POSITIVE_INFINITY),
+      seeded: (...statuses) =>
+        select({}, 0, Number.POSITIVE_INFINITY).find((run) =>
+          seededIds.has(run.id!) && run.status != null && statuses.includes(run.status)
+        ),
       cancel: (id) => {
         const run = byId.get(id)
         if (run === undefined) return { _tag: "NotFound" }

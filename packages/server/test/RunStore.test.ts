@@ -187,6 +187,24 @@ describe("seeding", () => {
     }))
 })
 
+describe("seeded", () => {
+  it.effect("finds the newest seeded run of a status, as it is now, and passes over runs started since", () =>
+    Effect.gen(function*() {
+      const { store } = yield* manualStore()
+      for (const status of RunStatus.values) {
+        const found = store.seeded(status)
+        const expected = store.all().find((run) => run.status === status)
+        assert.strictEqual(found?.id, expected?.id, status)
+      }
+      // A started run is newer than every seeded one, and NotStarted: it is not offered.
+      const started = store.execute({ slug: "hello_world" })!
+      assert.strictEqual(store.get(started.id!)!.status, "NotStarted")
+      assert.notStrictEqual(store.seeded("NotStarted", "Queued", "Active")?.id, started.id)
+      assert.oneOf(store.seeded("Succeeded", "Failed")?.status, ["Succeeded", "Failed"])
+      assert.isUndefined(store.seeded())
+    }))
+})
+
 describe("lifecycle", () => {
   it.effect("a started run is NotStarted, then Queued, Active and Succeeded at the default delays", () =>
     Effect.gen(function*() {

@@ -3,6 +3,7 @@
  * the real clock, a recording tracer, a capturing logger, and tiny `node:http` servers for
  * answers the embedded server cannot give (redirects, bodies of the wrong shape).
  */
+import type { RunStatus } from "@airplane-runs/contract"
 import { RetryPolicy, Runs } from "@airplane-runs/core"
 import { RunsServer } from "@airplane-runs/server"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
@@ -94,11 +95,8 @@ export const waitFor = <E, R>(
  * The newest seeded run whose status is one of `wanted`, read from the server's store. Runs
  * that tests started are passed over: their status changes within milliseconds.
  */
-export const seededRun = (server: RunsServer.Service, ...wanted: ReadonlyArray<string>): Runs.Run => {
-  const seededBefore = server.store.window.until.getTime()
-  const run = server.store.all().find((r) =>
-    r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
-  )
+export const seededRun = (server: RunsServer.Service, ...wanted: ReadonlyArray<RunStatus.RunStatus>) => {
+  const run = server.store.seeded(...wanted)
   if (run === undefined) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
   return run
 }

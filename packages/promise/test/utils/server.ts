@@ -2,7 +2,8 @@
  * What the facade's tests share: the embedded server on a free loopback port, a client of it
  * with quick retries, polling on the real clock, and the seeded runs read from the server.
  */
-import { AirplaneRuns, type ClientOptions, type Run } from "@airplane-runs/promise"
+import type { RunStatus } from "@airplane-runs/contract"
+import { AirplaneRuns, type ClientOptions } from "@airplane-runs/promise"
 import { RunsServer } from "@airplane-runs/server"
 
 const day = 86_400_000
@@ -76,11 +77,8 @@ export const rejection = async (promise: Promise<unknown>): Promise<unknown> => 
  * that tests started (after the seeded window) are passed over: their status changes within
  * milliseconds. Only a {@link startFrozenServer} has seeded runs that have not finished.
  */
-export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyArray<string>): Run => {
-  const seededBefore = server.store.window.until.getTime()
-  const run = server.store.all().find((r) =>
-    r.status != null && wanted.includes(r.status) && r.createdAt != null && r.createdAt.getTime() < seededBefore
-  )
+export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyArray<RunStatus.RunStatus>) => {
+  const run = server.store.seeded(...wanted)
   if (run === undefined) throw new Error(`no seeded run is ${wanted.join(" or ")}`)
   return run
 }
