@@ -9,7 +9,7 @@ import { type HttpClient, HttpClientRequest } from "@effect/platform"
 import { Clock, Duration, Effect, Either, Schema, SchemaAST } from "effect"
 import type { PostOptions } from "../Runs.js"
 import * as RunsError from "../RunsError.js"
-import { classify } from "./classify.js"
+import { classify, isSuccess } from "./classify.js"
 import { type Check, decoder } from "./decode.js"
 import { rebuild } from "./errors.js"
 import { type Deadline, type Progress, retry } from "./retry.js"
@@ -110,10 +110,13 @@ export const make = <E extends Endpoints.Any>(endpoint: E): Call<E> => {
           maxResponseBytes: settings.maxResponseBytes
         }).pipe(
           Effect.flatMap((sent) =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) => {
-              const error = classify(target.method, target.path, sent.response, sent.text, now)
-              return error === undefined ? decodeAnswer(target, sent, check) : Effect.fail(error)
-            })
+            isSuccess(sent.response.status)
+              ? decodeAnswer(target, sent, check)
+              // The clock only for an error's Retry-After: a success, the common case, skips it.
+              : Effect.flatMap(
+                Clock.currentTimeMillis,
+                (now) => Effect.fail(classify(target.method, target.path, sent.response, sent.text, now)!)
+              )
           ),
           Effect.mapError(withoutKey(settings.apiKey))
         )

@@ -45,9 +45,12 @@ export const parseRetryAfter = (value: string | undefined, now: number): number 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ApiError.ErrorBody))
 const retryableHeader = Endpoints.retryableHeader.toLowerCase()
 
+/** Whether an answer's status says it is the answer: a 2xx. */
+export const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
 /**
- * The error of an answer that is not a 2xx, `undefined` for a 2xx. `now` (the `Clock`'s) turns
- * a `Retry-After` date into a wait.
+ * The error of an answer that is not a 2xx (see {@link isSuccess}), `undefined` for a 2xx.
+ * `now` (the `Clock`'s) turns a `Retry-After` date into a wait.
  */
 export const classify = (
   method: string,
@@ -57,7 +60,7 @@ export const classify = (
   now: number
 ): RunsError.HttpError | RunsError.InvalidResponse | undefined => {
   const status = response.status
-  if (status >= 200 && status < 300) return undefined
+  if (isSuccess(status)) return undefined
   const body = decodeErrorBody(text)
   // "True" or " false " mean what they say; anything else is no verdict.
   const retryable = response.headers[retryableHeader]?.trim().toLowerCase()

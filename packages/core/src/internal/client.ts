@@ -22,20 +22,20 @@ const noRedirects = Effect.provideServiceEffect(
 /**
  * The caller's client, made the API's: requests take a path under the base path (an
  * endpoint's `path`), and leave with the origin, the key and environment headers and
- * `accept: application/json`.
+ * `accept: application/json` (set in two steps, not three: each step copies the request).
  */
 export const make = (client: HttpClient.HttpClient, settings: Settings): HttpClient.HttpClient => {
   const headers = definedOnly({
     [Endpoints.apiKeyHeader]: Redacted.value(settings.apiKey),
     [Endpoints.envSlugHeader]: settings.envSlug,
-    [Endpoints.envIdHeader]: settings.envId
+    [Endpoints.envIdHeader]: settings.envId,
+    accept: "application/json"
   })
+  const base = `${settings.origin}${Endpoints.basePath}`
   return guardKey(client, settings.apiKey).pipe(
-    HttpClient.mapRequest(flow(
-      HttpClientRequest.prependUrl(`${settings.origin}${Endpoints.basePath}`),
-      HttpClientRequest.setHeaders(headers),
-      HttpClientRequest.acceptJson
-    )),
+    HttpClient.mapRequest((request) =>
+      HttpClientRequest.prependUrl(HttpClientRequest.setHeaders(request, headers), base)
+    ),
     settings.transformClient,
     HttpClient.transformResponse(flow(Effect.locallyWith(Headers.currentRedactedNames, redactKeyHeader), noRedirects))
   )

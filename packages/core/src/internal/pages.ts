@@ -4,7 +4,7 @@
  * and an API that does not page stopped rather than followed for ever.
  */
 import { Endpoints, ListRuns } from "@airplane-runs/contract"
-import { Clock, Effect, Either, Schema, Stream } from "effect"
+import { Clock, Effect, Either, Fiber, Schema, Stream } from "effect"
 import type { ListParams, RunsPage } from "../Runs.js"
 import * as RunsError from "../RunsError.js"
 import { issuesOf, Prefetch } from "./settings.js"
@@ -12,10 +12,7 @@ import { issuesOf, Prefetch } from "./settings.js"
 const checkPrefetch = Schema.decodeUnknownEither(Prefetch)
 
 /**
- * Every page from page 0 to the first short one. The first page is asked for alone: a list of
- * one page costs one request. Once it came back full, reading page k, pages k+1..k+prefetch are
- * on their way, and no more: breaking off costs at most `prefetch` requests, and memory holds
- * at most `prefetch + 1` pages.
+ * Every page from page 0 to the first short one, `prefetch` pages ahead of the reader.
  */
 export const walk = <E>(
   params: ListParams,
@@ -23,31 +20,40 @@ export const walk = <E>(
   fetchPage: (params: ListParams, page: number) => Effect.Effect<RunsPage, E>
 ): Stream.Stream<RunsPage, E | RunsError.InvalidRequest | RunsError.InvalidResponse> =>
   Stream.unwrap(Effect.gen(function*() {
-    const ahead = checkPrefetch(prefetch)
-    if (Either.isLeft(ahead)) {
-      const issues = issuesOf(ahead.left).map((issue) => `prefetch: ${issue}`)
+    const checked = checkPrefetch(prefetch)
+    if (Either.isLeft(checked)) {
+      const issues = issuesOf(checked.left).map((issue) => `prefetch: ${issue}`)
       return yield* new RunsError.InvalidRequest({ operation: "list", issues })
     }
+    const prefetchPages = checked.right
     // A `since` ahead of the clock (a server's timestamp, a skewed clock) is an empty walk,
-    // not a `since` after an `until` the caller never gave.
-    // An invalid `since` is left to the query's check, which names it.
+    // not a `since` after an `until` the caller never gave. An invalid `since` is left to the
+    // query's check, which names it.
     const since = params.since?.getTime() ?? Number.NaN
     const until = params.until ?? new Date(Math.max(yield* Clock.currentTimeMillis, Number.isNaN(since) ? 0 : since))
     const pinned: ListParams = { ...params, until }
     const limit = ListRuns.pageSize(params.limit)
     const isLast = (page: RunsPage) => page.runs.length < limit
-    const first = fetchPage(pinned, 0)
-    // With a concurrency of n, the pages after the one being read queue up to n: exactly the
-    // prefetch. None ahead is the sequential form, which asks for a page only when pulled.
-    const pages = Stream.iterate(1, (page) => page + 1)
-    const rest = ahead.right === 0
-      ? Stream.mapEffect(pages, (page) => fetchPage(pinned, page))
-      : Stream.mapEffect(pages, (page) => fetchPage(pinned, page), { concurrency: ahead.right })
-    return Stream.fromEffect(first).pipe(
-      Stream.flatMap((page) => isLast(page) ? Stream.make(page) : Stream.concat(Stream.make(page), rest)),
-      Stream.takeUntil(isLast),
-      dedupe(limit)
-    )
+    // Reading page k, pages k+1..k+prefetch are on their way, and no more: a page is asked for
+    // only when the reader pulls the one `prefetch` before it, so breaking off costs at most
+    // `prefetch` requests and memory holds at most `prefetch + 1` pages. Page 0 goes alone, and
+    // the prefetch starts once it came back full: a list of one page costs one request.
+    // (Stream.mapEffect with a concurrency keeps either one page fewer in flight while the
+    // reader waits, or one more ahead while it reads: measured, the first halves prefetch 1.)
+    const pages = Stream.unwrapScoped(Effect.map(Effect.scope, (scope) => {
+      const ahead: Array<Fiber.Fiber<RunsPage, E>> = []
+      let next = 0
+      return Stream.repeatEffect(Effect.suspend(() => {
+        const wanted = next === 0 ? 1 : prefetchPages + 1
+        const start = Effect.forEach(
+          Array.from({ length: Math.max(0, wanted - ahead.length) }, () => next++),
+          (page) => Effect.map(Effect.forkIn(fetchPage(pinned, page), scope), (fiber) => ahead.push(fiber)),
+          { discard: true }
+        )
+        return Effect.flatMap(start, () => Fiber.join(ahead.shift()!))
+      }))
+    }))
+    return pages.pipe(Stream.takeUntil(isLast), dedupe(limit))
   }))
 
 /**

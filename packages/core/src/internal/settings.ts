@@ -206,10 +206,17 @@ export interface CallSettings {
   readonly idempotencyKey: string | undefined
 }
 
+const noCallOptions: Either.Either<CallSettings, ReadonlyArray<string>> = Either.right({
+  retry: undefined,
+  attemptTimeout: undefined,
+  deadline: undefined,
+  idempotencyKey: undefined
+})
+
 /** A call's options, or their problems as the issues of an `InvalidRequest`. */
 export const fromCallOptions = (options: object | undefined): Either.Either<CallSettings, ReadonlyArray<string>> =>
   options === undefined
-    ? Either.right({ retry: undefined, attemptTimeout: undefined, deadline: undefined, idempotencyKey: undefined })
+    ? noCallOptions
     : Either.match(decodeCallOptions(definedOnly(options)), {
       onLeft: (error) => Either.left(issuesOf(error)),
       onRight: (decoded) =>
