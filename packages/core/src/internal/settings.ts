@@ -197,6 +197,7 @@ const CallOptionsSchema = Schema.Struct({
 })
 
 const decodeCallOptions = Schema.decodeUnknownEither(CallOptionsSchema, { errors: "all" })
+const callOptionNames = Object.keys(CallOptionsSchema.fields)
 
 /** A call's own options, checked: what it changes of the client's settings. */
 export interface CallSettings {
@@ -215,7 +216,8 @@ const noCallOptions: Either.Either<CallSettings, ReadonlyArray<string>> = Either
 
 /** A call's options, or their problems as the issues of an `InvalidRequest`. */
 export const fromCallOptions = (options: object | undefined): Either.Either<CallSettings, ReadonlyArray<string>> =>
-  options === undefined
+  // Most calls set none: they skip the decoding, a few microseconds on every call.
+  options === undefined || !callOptionNames.some((name) => (options as Record<string, unknown>)[name] !== undefined)
     ? noCallOptions
     : Either.match(decodeCallOptions(definedOnly(options)), {
       onLeft: (error) => Either.left(issuesOf(error)),
