@@ -38,6 +38,7 @@ import {
   Context,
   Duration,
   Effect,
+  Either,
   Layer,
   Option,
   Redacted,
@@ -396,27 +397,23 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       options: AwaitOptions | undefined,
       wait: (options: Call.CallOptions) => Effect.Effect<A, RunsError.RunsError>
     ) => {
-      const deadline = options?.deadline === undefined ? undefined : Duration.decodeUnknown(options.deadline)
-      if (deadline === undefined) return wait({ ...options })
-      if (Option.isNone(deadline)) {
-        return Effect.fail(
-          new RunsError.InvalidRequest({
-            operation: "get",
-            issues: ["deadline: must be a duration (e.g. \"10 seconds\", or milliseconds)"]
-          })
-        )
+      // The call's options are checked by the one rule for them, before any poll.
+      const checked = Settings.fromCallOptions(options)
+      if (Either.isLeft(checked)) {
+        return Effect.fail(new RunsError.InvalidRequest({ operation: Endpoints.get.name, issues: checked.left }))
       }
-      const timeoutMs = Duration.toMillis(deadline.value)
+      const deadline = checked.right.deadline
+      if (deadline === undefined) return wait({ ...options })
+      const timeoutMs = Duration.toMillis(deadline)
       return Effect.flatMap(
         Clock.currentTimeMillis,
         (now) =>
           wait({ ...options, deadline: undefined, deadlineAt: { at: now + timeoutMs, timeoutMs } }).pipe(
             Effect.timeoutFail({
-              duration: deadline.value,
+              duration: deadline,
               onTimeout: () =>
                 new RunsError.Timeout({
-                  method: Endpoints.get.method,
-                  path: `${Endpoints.basePath}${Endpoints.get.path}`,
+                  ...Call.targetOf(Endpoints.get),
                   scope: "deadline",
                   timeoutMs
                 })

@@ -191,6 +191,8 @@ describe("a call's own options", () => {
       assert.include(slow.message, "attemptTimeout: must be a duration")
       const split = yield* Effect.flip(runs.cancel({ runID: "run_1" }, { idempotencyKey: "k\r\nX-Injected: 1" }))
       assert.include(split.message, "idempotencyKey: must not contain CR, LF or NUL")
+      const wait = yield* Effect.flip(runs.awaitCompletion({ id: "run_1" }, { deadline: "soon" as never }))
+      assert.include(wait.message, "deadline: must be a duration")
       const policy = yield* Effect.flip(runs.get({ id: "run_1" }, { retry: { maxAttempts: 0 } as never }))
       assert.include(policy.message, "retry.maxAttempts: must be a whole number of 1 or more")
       assert.deepStrictEqual(server.requestLog.entries(), [])

@@ -45,10 +45,11 @@ const encoder = (schema: Schemas) => {
   }
 }
 
-/** An input the endpoint takes: its query and its body, as one record. */
-export type Input<E extends Endpoints.Any> =
-  & (E["query"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["query"]> : unknown)
-  & (E["body"] extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<E["body"]> : unknown)
+/** Where an endpoint's requests go, as its errors name it: `GET /v0/runs/get`. */
+export const targetOf = (endpoint: Endpoints.Any): Target => ({
+  method: endpoint.method,
+  path: `${Endpoints.basePath}${endpoint.path}`
+})
 
 /** An endpoint's call, given the client and settings of a `Runs` service. */
 export type Call<E extends Endpoints.Any> = (
@@ -64,7 +65,7 @@ export type Call<E extends Endpoints.Any> = (
  * the endpoints few.
  */
 export const make = <E extends Endpoints.Any>(endpoint: E): Call<E> => {
-  const target: Target = { method: endpoint.method, path: `${Endpoints.basePath}${endpoint.path}` }
+  const target = targetOf(endpoint)
   const encodeQuery = encoder(endpoint.query)
   const encodeBody = encoder(endpoint.body)
   const decodeAnswer = decoder(endpoint.answer, endpoint.emptyAnswer)

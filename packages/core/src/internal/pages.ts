@@ -7,6 +7,7 @@ import { Endpoints, ListRuns } from "@airplane-runs/contract"
 import { Clock, Effect, Either, Fiber, Schema, Stream } from "effect"
 import type { ListParams, RunsPage } from "../Runs.js"
 import * as RunsError from "../RunsError.js"
+import { targetOf } from "./call.js"
 import { issuesOf, Prefetch } from "./settings.js"
 
 const checkPrefetch = Schema.decodeUnknownEither(Prefetch)
@@ -69,8 +70,7 @@ const dedupe = (limit: number) => <E>(pages: Stream.Stream<RunsPage, E>) =>
     if (runs.length === 0 && page.runs.length >= limit && previous.size > 0) {
       return Effect.fail(
         new RunsError.InvalidResponse({
-          method: Endpoints.list.method,
-          path: `${Endpoints.basePath}${Endpoints.list.path}`,
+          ...targetOf(Endpoints.list),
           status: 200,
           reason: `page ${page.page} holds only the runs of page ${page.page - 1}: ` +
             "the API did not move to the next page, so the walk stops rather than loop for ever",

@@ -31,7 +31,7 @@ const describeCause = (cause: unknown): string | undefined => {
  * within the cap, not encoded, is read whole; any other is counted as it comes, and left unread
  * (its stream cancelled) at the first byte over, so a huge answer never sits in memory.
  */
-export const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
+const readText = (response: HttpClientResponse.HttpClientResponse, maxBytes: number) => {
   // The length of an encoded answer is its compressed size, and fetch decodes gzip without a
   // word: a small bomb would be inflated whole. Only counting what comes bounds it.
   const coding = response.headers["content-encoding"]
