@@ -3,9 +3,10 @@
  * say (another run than the one asked for, an error body sent with 200). Any failure is an
  * `InvalidResponse` at the field it is about.
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Either, ParseResult, type Schema } from "effect"
 import * as RunsError from "../RunsError.js"
 import { requestIdOf } from "./classify.js"
+import { compile } from "./compile.js"
 import type { Sent, Target } from "./send.js"
 
 /** A problem of an answer, and the field it is at. */
@@ -22,7 +23,7 @@ export type Check<A> = (answer: A, json: unknown) => Problem | undefined
 
 /** Reads the answers of one schema; built once per endpoint, run on every call. */
 export const decoder = <A, I>(schema: Schema.Schema<A, I>, emptyAnswer?: unknown) => {
-  const decode = Schema.decodeUnknownEither(schema)
+  const decode = compile(schema)
   return (
     { method, path }: Target,
     { response, text }: Sent,
