@@ -29,5 +29,16 @@ export default tseslint.config(
         }
       }]
     }
+  },
+  {
+    // The client packages import Effect module by module: esbuild keeps the whole of every
+    // namespace re-exported by a barrel (`import { Schema } from "effect"` brings all of
+    // Schema.js, and fast-check with it), which doubled the facade's bundle (bench/README.md).
+    files: ["packages/{contract,core,promise}/src/**/*.ts"],
+    rules: {
+      "@effect/no-import-from-barrel-package": ["error", {
+        packageNames: ["effect", "@effect/platform", "@airplane-runs/contract", "@airplane-runs/core"]
+      }]
+    }
   }
 )

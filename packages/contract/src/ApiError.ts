@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
-import { HttpApiSchema } from "@effect/platform"
-import { Option, Schema } from "effect"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 
 /**
  * The fields of every error body.

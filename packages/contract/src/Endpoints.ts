@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import type { Schema } from "effect"
+import type * as Schema from "effect/Schema"
 import { NotFound } from "./ApiError.js"
 import { CancelRunAnswer, CancelRunBody } from "./CancelRun.js"
 import { ExecuteTaskAnswer, ExecuteTaskBody, ExecuteTaskParams } from "./ExecuteTask.js"

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { RunId, TaskIdParam, TextParam } from "./Ids.js"
 import { JsonMapString, JsonObject } from "./Json.js"
 

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { TaskIdParam, TextParam } from "./Ids.js"
 import { Run } from "./Run.js"
 import { Timestamp } from "./Timestamp.js"

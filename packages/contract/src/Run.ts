@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { RunId, TaskId } from "./Ids.js"
 import { Json, JsonMapString, JsonObject } from "./Json.js"
 import { RunStatus } from "./RunStatus.js"

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { RunIdParam } from "./Ids.js"
 import { Json } from "./Json.js"
 

@@ -7,7 +7,8 @@
  *
  * @since 0.1.0
  */
-import { ParseResult, Schema } from "effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 
 // date, `T` or space, time, optional fraction, then `Z` or an offset of `+HH`, `+HHMM` or `+HH:MM`
 const pattern =

@@ -9,7 +9,10 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Random, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import { retryAfterOf } from "./internal/retry.js"
 import type { RunsError } from "./RunsError.js"
 

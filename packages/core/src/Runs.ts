@@ -27,24 +27,25 @@
  *
  * @since 0.1.0
  */
-import type { Ids, Json, Run as RunModule } from "@airplane-runs/contract"
-import { Endpoints, RunStatus } from "@airplane-runs/contract"
-import { HttpClient } from "@effect/platform"
-import {
-  Chunk,
-  Clock,
-  Config,
-  type ConfigError,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Layer,
-  Option,
-  Redacted,
-  Schedule,
-  Stream
-} from "effect"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import type * as Ids from "@airplane-runs/contract/Ids"
+import type * as Json from "@airplane-runs/contract/Json"
+import type * as RunModule from "@airplane-runs/contract/Run"
+import * as RunStatus from "@airplane-runs/contract/RunStatus"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import * as Call from "./internal/call.js"
 import * as Client from "./internal/client.js"
 import type { Check, Problem } from "./internal/decode.js"

@@ -19,7 +19,8 @@
  *
  * @since 0.1.0
  */
-import { Predicate, Schema } from "effect"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
 /**
  * What marks every `RunsError`, whatever copy of this package made it: `isRunsError` checks it,

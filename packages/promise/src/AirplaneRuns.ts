@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Runs } from "@airplane-runs/core"
+import type * as Runs from "@airplane-runs/core/Runs"
 import { Client } from "./internal/client.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 

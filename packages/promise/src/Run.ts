@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { Json as ContractJson } from "@airplane-runs/contract"
+import type * as ContractJson from "@airplane-runs/contract/Json"
 
 /**
  * Any JSON value (`null`, a boolean, a number, a string, or an array or object of JSON values):

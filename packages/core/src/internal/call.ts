@@ -4,9 +4,15 @@
  * decode, retry, deadline. Everything it can fail with is a `RunsError`; the one that ends a
  * call says how many attempts it made over how long.
  */
-import { Endpoints } from "@airplane-runs/contract"
-import { type HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Duration, Effect, Either, Schema, SchemaAST } from "effect"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import type { PostOptions } from "../Runs.js"
 import * as RunsError from "../RunsError.js"
 import { classify, isSuccess } from "./classify.js"

@@ -2,9 +2,12 @@
  * The answer's status, read: the one mapping of an HTTP status (and the API's headers) to the
  * error a program branches on. A 2xx is no error; anything else is one.
  */
-import { ApiError, Endpoints } from "@airplane-runs/contract"
-import type { Headers, HttpClientResponse } from "@effect/platform"
-import { Option, Schema } from "effect"
+import * as ApiError from "@airplane-runs/contract/ApiError"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as RunsError from "../RunsError.js"
 
 const requestIdHeaders = ["x-request-id", "x-airplane-request-id", "request-id"]

@@ -3,10 +3,15 @@
  * out of spans and logs, every request addressed to the configured origin with the API's
  * headers, redirects never followed, and the caller's own middleware (`transformClient`).
  */
-import { Endpoints } from "@airplane-runs/contract"
-import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Effect, Option, Redacted } from "effect"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
 import { flow } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { guardKey, redactKeyHeader } from "./secret.js"
 import { definedOnly, type Settings } from "./settings.js"
 

@@ -27,7 +27,10 @@
  * Anything else (tuples with elements, template literals, renamed or defaulted properties,
  * parse-option or fallback annotations) is decoded by `ParseResult` for that node alone.
  */
-import { Either, ParseResult, Schema, SchemaAST as AST } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 
 /** What a compiled node answers when its input does not decode. */
 const failed: unique symbol = Symbol("failed")

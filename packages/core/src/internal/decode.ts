@@ -3,7 +3,9 @@
  * say (another run than the one asked for, an error body sent with 200). Any failure is an
  * `InvalidResponse` at the field it is about.
  */
-import { Either, ParseResult, type Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import type * as Schema from "effect/Schema"
 import * as RunsError from "../RunsError.js"
 import { requestIdOf } from "./classify.js"
 import { compile } from "./compile.js"

@@ -3,8 +3,14 @@
  * in order, the walk ended by the first short page, runs the page before already gave dropped,
  * and an API that does not page stopped rather than followed for ever.
  */
-import { Endpoints, ListRuns } from "@airplane-runs/contract"
-import { Clock, Effect, Either, Fiber, Schema, Stream } from "effect"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import * as ListRuns from "@airplane-runs/contract/ListRuns"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { ListParams, RunsPage } from "../Runs.js"
 import * as RunsError from "../RunsError.js"
 import { targetOf } from "./call.js"

@@ -2,7 +2,11 @@
  * Attempts again, by the call's policy and the server's word: never before its `Retry-After`,
  * never planned past the deadline, each retry logged at Debug with why and how long.
  */
-import { Effect, Schedule, ScheduleDecision, ScheduleInterval, ScheduleIntervals } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleInterval from "effect/ScheduleInterval"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type { RetryPolicy } from "../RetryPolicy.js"
 import type * as RunsError from "../RunsError.js"
 import type { Target } from "./send.js"

@@ -3,9 +3,12 @@
  * and logs (by name, and by value in the answer's headers), and the errors built from answers
  * that quote it back.
  */
-import { Endpoints } from "@airplane-runs/contract"
-import { Headers, HttpClient, type HttpClientResponse } from "@effect/platform"
-import { Effect, Redacted } from "effect"
+import * as Endpoints from "@airplane-runs/contract/Endpoints"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type * as RunsError from "../RunsError.js"
 import { rebuild } from "./errors.js"
 

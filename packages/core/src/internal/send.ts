@@ -2,8 +2,13 @@
  * One attempt on the wire: send the request and read the answer's body, within the attempt's
  * time and under the size cap. What the platform fails with becomes a `RunsError` here.
  */
-import type { HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { Duration, Effect, Stream } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import * as RunsError from "../RunsError.js"
 import { requestIdOf } from "./classify.js"
 

@@ -3,9 +3,15 @@
  * origin (https, or plain http to a loopback host), header-safe strings, whole numbers, a
  * retry policy, durations. Every problem is named at once, as `<option>: <problem>`.
  */
-import type { HttpClient } from "@effect/platform"
-import { Duration, Either, ParseResult, Predicate, Redacted, Schedule, Schema } from "effect"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import { identity } from "effect/Function"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as RetryPolicy from "../RetryPolicy.js"
 import type { Options } from "../Runs.js"
 import * as RunsError from "../RunsError.js"

@@ -4,21 +4,21 @@
  * `AbortSignal` and the client's `close()` wired to interruption. The public classes reach it
  * through a module-private map, so that their published declarations name no Effect type.
  */
-import { RetryPolicy, Runs, type RunsError } from "@airplane-runs/core"
+import * as RetryPolicy from "@airplane-runs/core/RetryPolicy"
+import * as Runs from "@airplane-runs/core/Runs"
+import type * as RunsError from "@airplane-runs/core/RunsError"
 // undici.request on Node, the global fetch elsewhere: see the package's `imports`.
 import * as defaultHttpClient from "#defaultHttpClient"
-import {
-  Cause,
-  Effect,
-  Exit,
-  Layer,
-  ManagedRuntime,
-  Option,
-  Runtime as EffectRuntime,
-  Schedule,
-  Scope,
-  Stream
-} from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as EffectRuntime from "effect/Runtime"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type { AwaitOptions, ClientOptions, ListOptions, MutationOptions, RequestOptions } from "../AirplaneRuns.js"
 import { InvalidRequestError } from "../AirplaneRunsError.js"
 import * as Errors from "./errors.js"

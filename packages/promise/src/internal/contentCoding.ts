@@ -7,8 +7,8 @@
  * gzip, deflate and br are the codings every `fetch` decodes; the undici transport decodes the
  * same, so both transports accept exactly one set.
  */
-import { HttpClientError } from "@effect/platform"
-import type { HttpClientResponse } from "@effect/platform"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 
 /** Sent as `Accept-Encoding` by the undici transport (`fetch` sends its own). */
 export const acceptEncoding = "gzip, deflate, br"

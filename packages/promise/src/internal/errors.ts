@@ -3,8 +3,10 @@
  * errors to the `instanceof` classes, and the facade's own aborted, closed and refused-options
  * errors. Made at the caller's `await`, for a stack that leads to their code.
  */
-import { Runs, type RunsError } from "@airplane-runs/core"
-import { Cause, Option } from "effect"
+import * as Runs from "@airplane-runs/core/Runs"
+import type * as RunsError from "@airplane-runs/core/RunsError"
+import * as Cause from "effect/Cause"
+import * as Option from "effect/Option"
 // The public classes: this module only decides which one a failure is.
 import * as Public from "../AirplaneRunsError.js"
 

@@ -6,9 +6,13 @@
  * core counts the bytes of any encoded answer against `maxResponseBytes`, whatever its
  * `Content-Length` says, so a gzip bomb is not inflated in full.)
  */
-import { FetchHttpClient, HttpClient, type HttpClientResponse } from "@effect/platform"
-import type { HttpClientError } from "@effect/platform"
-import { Effect, Layer, Stream } from "effect"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import * as ContentCoding from "./contentCoding.js"
 
 const checkCoding = (

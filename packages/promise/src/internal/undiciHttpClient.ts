@@ -32,16 +32,20 @@
  * as is (the bytes would be read as text), skips error answers by default, and takes the
  * legacy `compress` (LZW) for deflate.
  */
-import {
-  Cookies,
-  Headers,
-  HttpClient,
-  HttpClientError,
-  HttpClientResponse,
-  HttpIncomingMessage
-} from "@effect/platform"
-import type { HttpBody, HttpClientRequest, UrlParams } from "@effect/platform"
-import { Effect, Inspectable, Layer, Option, Stream } from "effect"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { pipeline, type Readable } from "node:stream"
 import * as zlib from "node:zlib"
 import { Agent, type Dispatcher } from "undici"
