@@ -80,7 +80,6 @@ export class AirplaneRunsError extends Error {
   // field is `undefined` all the same.
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
-    this.name = new.target.name
     setKnown(this, "status", details.status)
     setKnown(this, "code", details.code)
     setKnown(this, "requestId", details.requestId)
@@ -195,3 +194,23 @@ export class AbortedError extends AirplaneRunsError {}
  * @category errors
  */
 export class ClientClosedError extends AirplaneRunsError {}
+
+// Each class's name, written out: a minifier renames classes, so reading the constructor's name
+// (`new.target.name`) gave "_F" in a bundled program. On the prototype, so it prints as Error's.
+const names = {
+  AirplaneRunsError,
+  InvalidRequestError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  RateLimitedError,
+  ServerError,
+  TransportError,
+  TimeoutError,
+  InvalidResponseError,
+  AbortedError,
+  ClientClosedError
+}
+for (const [name, error] of Object.entries(names)) error.prototype.name = name
