@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Effect, Either, FastCheck as fc, ParseResult, Schema } from "effect"
 import * as Timestamp from "../src/Timestamp.js"
 
 const utc = (
@@ -182,4 +182,62 @@ describe("Timestamp", () => {
       )
     })
   })
+})
+
+describe("parse, against the grammar as a regular expression", () => {
+  // The grammar `parse` reads, written as the regular expression it once was: the oracle.
+  const grammar =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/
+  const oracle = (text: string): number | undefined => {
+    const match = grammar.exec(text)
+    if (match === null) return undefined
+    const [, y, mo, d, h, mi, s, fraction, zulu, sign, offH, offM] = match.map((part) => part ?? "")
+    const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number)
+    const [offsetHours, offsetMinutes] = zulu ? [0, 0] : [Number(offH), Number(offM || "0")]
+    const days = new Date(Date.UTC(year + 400, month, 0)).getUTCDate()
+    if (
+      month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59 ||
+      offsetHours > 23 || offsetMinutes > 59
+    ) return undefined
+    const millis = Number(fraction.slice(0, 3).padEnd(3, "0"))
+    const offset = (sign === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
+    return Date.UTC(year + 400, month - 1, day, hour, minute, second, millis) - 146_097 * 86_400_000 - offset * 60_000
+  }
+  const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, "0"))
+  const text = fc.tuple(
+    fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, "0")),
+    fc.constantFrom("-", "/"),
+    fc.constantFrom("01", "02", "12", "13", "00"),
+    fc.constantFrom("01", "28", "29", "30", "31", "32"),
+    fc.constantFrom("T", "t", " ", "_"),
+    two,
+    fc.constantFrom(":", "."),
+    two,
+    two,
+    fc.constantFrom("", ".", ".5", ".123", ".123456789", ".x"),
+    fc.constantFrom(
+      "Z",
+      "z",
+      "",
+      "+00",
+      "-05",
+      "+0530",
+      "+05:30",
+      "+05:3",
+      "+24",
+      "-23:59",
+      "+12:60",
+      "Zz",
+      "+05:30:00"
+    )
+  ).map(([y, dash, m, d, t, h, colon, mi, s, fraction, zone]) =>
+    `${y}${dash}${m}-${d}${t}${h}${colon}${mi}:${s}${fraction}${zone}`
+  )
+  it("reads exactly what the grammar reads, to the same instant", () =>
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (input) => {
+        expect(Timestamp.parse(input)?.getTime()).toBe(oracle(input))
+      }),
+      { numRuns: 3000 }
+    ))
 })
