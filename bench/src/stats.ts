@@ -10,3 +10,22 @@ export const round = (value: number, digits = 0): number => {
   const f = 10 ** digits
   return Math.round(value * f) / f
 }
+
+/**
+ * The median of each key over a non-empty list of records, rounded to `digits` decimals (a
+ * number, or one for each key).
+ */
+export const medians = <K extends string>(
+  samples: ReadonlyArray<Readonly<Record<K, number>>>,
+  keys: ReadonlyArray<K>,
+  digits: number | ((key: K) => number) = 0
+): Record<K, number> =>
+  Object.fromEntries(
+    keys.map((key) => [
+      key,
+      round(median(samples.map((sample) => sample[key])), typeof digits === "number" ? digits : digits(key))
+    ])
+  ) as Record<K, number>
+
+/** Digits for `medians`: ms to the unit, MB to a tenth. */
+export const msAndMb = (key: string): number => (key.endsWith("Mb") ? 1 : 0)
