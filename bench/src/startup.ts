@@ -6,13 +6,19 @@
  *
  * Figure 5, cold start: the wall time of a child process (a Node bundle of the facade's
  * file) from spawn to exit, one `get` made; against the same for an empty script.
+ *
+ * Figure 7, start-up of the packed facade, whole process: a child of the installed tarballs
+ * (`src/children/packed/facadeStartup.mjs`) that imports the facade, constructs a client and
+ * awaits its `close()`, against `node -e` of nothing but the exit report; wall from spawn to
+ * exit and peak RSS of each, taking turns.
  */
 import { writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { entry, gzippedKb, nodeBundle } from "./build.js"
-import { runNode } from "./child.js"
+import { parseReport, reportSource, runNode } from "./child.js"
 import { someRunId } from "./overhead.js"
 import type { ServerInfo } from "./server.js"
-import { median, round } from "./stats.js"
+import { median, medians, msAndMb, round } from "./stats.js"
 
 export const measureBundles = async (log: (line: string) => void) => {
   const result = {
@@ -47,5 +53,25 @@ export const measureColdStart = async (server: ServerInfo, rounds: number, log: 
   }
   const result = { promiseMs: round(median(promiseMs)), nodeMs: round(median(nodeMs)) }
   log(`  cold start: promise get ${result.promiseMs} ms (node alone ${result.nodeMs} ms)`)
+  return result
+}
+
+/** `children` is the project of `installPacked`. */
+export const measureStartup = async (children: string, rounds: number, log: (line: string) => void) => {
+  const samples: Array<{ nodeMs: number; nodePeakMb: number; facadeMs: number; facadePeakMb: number }> = []
+  for (let r = 0; r < rounds; r++) {
+    const node = await runNode("-e", [`const count = 0; ${reportSource}`], {})
+    const facade = await runNode(join(children, "facadeStartup.mjs"), [], {})
+    samples.push({
+      nodeMs: node.ms,
+      nodePeakMb: parseReport(node.stdout).peakMb,
+      facadeMs: facade.ms,
+      facadePeakMb: parseReport(facade.stdout).peakMb
+    })
+  }
+  const result = medians(samples, ["nodeMs", "nodePeakMb", "facadeMs", "facadePeakMb"], msAndMb)
+  log(
+    `  start-up: facade ${result.facadeMs} ms, ${result.facadePeakMb} MB; node -e ${result.nodeMs} ms, ${result.nodePeakMb} MB`
+  )
   return result
 }
