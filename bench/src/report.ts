@@ -3,6 +3,7 @@
  * ratios, a readable table, and the charts, all from the results alone.
  */
 import type { PaginationResult } from "./pagination.js"
+import { type Walker, type WalkFigures, walkLimit, walkRuns } from "./walk.js"
 
 export interface Overhead {
   readonly rawFetchUs: number
@@ -31,12 +32,28 @@ export interface Results {
     readonly httpApiClientGetKb: number
   }
   readonly coldStart: { readonly promiseMs: number; readonly nodeMs: number }
+  /** The whole-process walk, 0 ms latency: CPU and wall ms, peak RSS MB of each walker's process. */
+  readonly walk: WalkFigures<Walker>
+  /** The same with 10 ms of server latency, the sequential loop against the facade: wall ms. */
+  readonly walkLatency10: { readonly loopWallMs: number; readonly facadeWallMs: number }
+  /** Whole process: `node -e` alone, and import + construct + close of the packed facade. */
+  readonly startup: {
+    readonly nodeMs: number
+    readonly nodePeakMb: number
+    readonly facadeMs: number
+    readonly facadePeakMb: number
+  }
+  /** The apparent size of node_modules when only the facade is installed, MB (2^20 bytes). */
+  readonly install: { readonly facadeMb: number }
   readonly targets: ReadonlyArray<Target>
 }
 
 export interface Target {
   readonly name: string
+  /** What was measured: a ratio, or a value in `unit`. */
   readonly ratio: number
+  /** The unit of `ratio` and of the limit, when they are not ratios. */
+  readonly unit?: string
   /** `<=` limits are upper bounds, `>=` lower bounds. */
   readonly limit: string
   readonly holds: boolean
@@ -44,10 +61,11 @@ export interface Target {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100
 
-const atMost = (name: string, value: number, limit: number): Target => ({
+const atMost = (name: string, value: number, limit: number, unit?: string): Target => ({
   name,
   ratio: value,
-  limit: `<= ${limit}`,
+  ...(unit === undefined ? {} : { unit }),
+  limit: `<= ${limit}${unit === undefined ? "" : ` ${unit}`}`,
   holds: value <= limit
 })
 
@@ -56,14 +74,42 @@ export const targets = (r: Omit<Results, "targets">): ReadonlyArray<Target> => {
   const get = r.overhead.get
   const list = r.overhead.listPage
   const speedup = ratio(r.pagination.sequentialMs, r.pagination.prefetch8Ms)
+  const w = r.walk
+  const walk = (client: "core" | "facade") => [
+    atMost(`walk, ${client} / loop, CPU (whole process)`, ratio(w[`${client}CpuMs`], w.loopCpuMs), 1.5),
+    atMost(`walk, ${client} / loop, wall (whole process)`, ratio(w[`${client}WallMs`], w.loopWallMs), 1.0),
+    atMost(`walk, ${client} / loop, peak RSS (whole process)`, ratio(w[`${client}PeakMb`], w.loopPeakMb), 1.3)
+  ]
   return [
+    ...walk("facade"),
+    ...walk("core"),
+    atMost(
+      "walk, 10 ms latency, facade / sequential loop, wall (whole process)",
+      ratio(r.walkLatency10.facadeWallMs, r.walkLatency10.loopWallMs),
+      0.3
+    ),
+    atMost(
+      "start-up, facade import + construct + close over node -e, wall",
+      r.startup.facadeMs - r.startup.nodeMs,
+      150,
+      "ms"
+    ),
+    atMost(
+      "start-up, facade import + construct + close over node -e, peak RSS",
+      Math.round((r.startup.facadePeakMb - r.startup.nodePeakMb) * 10) / 10,
+      60,
+      "MB"
+    ),
     atMost("core get over fetch / raw fetch", ratio(get.coreFetchUs, get.rawFetchUs), 1.5),
     atMost("core get over undici / raw fetch", ratio(get.coreUndiciUs, get.rawFetchUs), 1.0),
     atMost("core get over undici / raw undici", ratio(get.coreUndiciUs, get.rawUndiciUs), 2.0),
     atMost("promise get (default transport) / raw fetch", ratio(get.promiseUs, get.rawFetchUs), 1.0),
     atMost("core list page over fetch / raw fetch", ratio(list.coreFetchUs, list.rawFetchUs), 1.5),
+    atMost("core list page over undici / raw undici", ratio(list.coreUndiciUs, list.rawUndiciUs), 2.0),
     { name: "sequential loop / prefetch 8 (speed-up)", ratio: speedup, limit: ">= 4", holds: speedup >= 4 },
-    atMost("peak RSS 100k runs / 10k runs", ratio(r.memory.runs100kPeakMb, r.memory.runs10kPeakMb), 1.25)
+    atMost("bundle, facade get (browser), min+gz", r.bundle.promiseGetKb, 150, "KB"),
+    atMost("install, the facade alone, node_modules", r.install.facadeMb, 10, "MB"),
+    atMost("peak RSS 100k runs / 10k runs", ratio(r.memory.runs100kPeakMb, r.memory.runs10kPeakMb), 1.1)
   ]
 }
 
@@ -77,6 +123,14 @@ export const subjects: ReadonlyArray<{ readonly key: keyof Overhead; readonly la
   { key: "promiseUs", label: "promise facade (default: undici)" },
   { key: "coreFacadeUndiciUs", label: "core, the facade's undici client" },
   { key: "promiseFetchUs", label: "promise facade, `fetch` option" }
+]
+
+/** The walkers of the whole-process figure, in the order of the table and the chart. */
+export const walkerRows: ReadonlyArray<{ readonly key: Walker; readonly label: string }> = [
+  { key: "loop", label: "hand-written fetch loop" },
+  { key: "openapiFetch", label: "openapi-fetch (peer)" },
+  { key: "core", label: "core, Stream.runCount of list" },
+  { key: "facade", label: "promise facade, for await" }
 ]
 
 const markdownTable = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string | number>>) =>
@@ -112,6 +166,22 @@ export const table = (r: Results): string => {
       })
     ]
   )
+  const w = r.walk
+  const vs = (value: number, base: number) => `${n(value)} (${x(value, base)})`
+  const walk = markdownTable(
+    [`walk of ${n(walkRuns)} runs (pages of ${walkLimit}), 0 ms latency`, "CPU ms", "wall ms", "peak RSS MB"],
+    walkerRows.map(({ key, label }) => [
+      label,
+      vs(w[`${key}CpuMs`], w.loopCpuMs),
+      vs(w[`${key}WallMs`], w.loopWallMs),
+      vs(w[`${key}PeakMb`], w.loopPeakMb)
+    ])
+  )
+  const l10 = r.walkLatency10
+  const walkLatency10 = markdownTable([`the same, 10 ms latency`, "wall ms", "vs sequential loop"], [
+    ["hand-written fetch loop, sequential", n(l10.loopWallMs), "1.00 x"],
+    ["promise facade, for await (default prefetch)", n(l10.facadeWallMs), x(l10.facadeWallMs, l10.loopWallMs)]
+  ])
   const other = markdownTable(["figure", "value"], [
     ["peak RSS, streaming 10,000 runs", `${r.memory.runs10kPeakMb} MB`],
     ["peak RSS, streaming 100,000 runs", `${r.memory.runs100kPeakMb} MB`],
@@ -122,11 +192,22 @@ export const table = (r: Results): string => {
     ["bundle, FetchHttpClient + Run schema by hand + get", `${r.bundle.floorGetKb} KB`],
     ["bundle, HttpApiClient of the contract + get", `${r.bundle.httpApiClientGetKb} KB`],
     ["cold start, import the facade + one get", `${r.coldStart.promiseMs} ms`],
-    ["cold start, an empty script", `${r.coldStart.nodeMs} ms`]
+    ["cold start, an empty script", `${r.coldStart.nodeMs} ms`],
+    ["start-up, whole process: node -e alone (wall, peak RSS)", `${r.startup.nodeMs} ms, ${r.startup.nodePeakMb} MB`],
+    [
+      "start-up, whole process: import + construct + close of the packed facade",
+      `${r.startup.facadeMs} ms, ${r.startup.facadePeakMb} MB`
+    ],
+    ["install, the facade alone: node_modules (apparent size)", `${r.install.facadeMb} MB`]
   ])
   const goals = markdownTable(
     ["target", "measured", "target", "holds"],
-    r.targets.map((t) => [t.name, t.ratio.toFixed(2), t.limit, t.holds ? "yes" : "**no**"])
+    r.targets.map((t) => [
+      t.name,
+      t.unit === undefined ? t.ratio.toFixed(2) : `${n(t.ratio)} ${t.unit}`,
+      t.limit,
+      t.holds ? "yes" : "**no**"
+    ])
   )
   return [
     `${
@@ -140,7 +221,10 @@ export const table = (r: Results): string => {
     overhead,
     "### Pagination",
     pagination,
-    "### Memory, bundle size, cold start",
+    "### Whole process (a fresh node per walk, the packed packages; in brackets: vs the loop)",
+    walk,
+    walkLatency10,
+    "### Memory, bundle size, start-up, install",
     other
   ].join("\n\n")
 }
@@ -209,44 +293,84 @@ export const paginationChart = (r: Results): string => {
   return svg(width, height, body)
 }
 
-/** CPU per call of every subject, `get` and list page side by side, raw fetch marked. */
-export const overheadChart = (r: Results): string => {
-  const width = 760
+/**
+ * Horizontal bars, one row a subject, one panel a figure side by side, each to its own scale;
+ * a dashed line across each panel at the reference row's value.
+ */
+const barChart = (options: {
+  readonly title: string
+  readonly rows: ReadonlyArray<{ readonly label: string; readonly color: string }>
+  readonly panels: ReadonlyArray<{ readonly title: string; readonly values: ReadonlyArray<number> }>
+  readonly reference: number
+  readonly note: string
+}): string => {
   const labelW = 230
   const panelW = 230
   const gap = 30
   const rowH = 24
   const top = 56
-  const height = top + subjects.length * rowH + 30
-  const body: Array<string> = [text(10, 22, "CPU per call, microseconds (median; less is better)", `font-size="14"`)]
-  const panels = [
-    { title: "get", values: r.overhead.get },
-    { title: "list page of 50 runs", values: r.overhead.listPage }
-  ]
+  const { panels, rows } = options
+  const width = labelW + panels.length * (panelW + gap) + 10
+  const height = top + rows.length * rowH + 30
+  const body: Array<string> = [text(10, 22, options.title, `font-size="14"`)]
   panels.forEach(({ title, values }, i) => {
     const x0 = labelW + i * (panelW + gap)
-    const max = Math.max(...subjects.map((s) => values[s.key])) * 1.25
+    const max = Math.max(...values) * 1.25
     body.push(text(x0, top - 12, title, `font-weight="bold"`))
-    subjects.forEach(({ key }, row) => {
+    rows.forEach(({ color }, row) => {
       const y = top + row * rowH
-      const w = (values[key] / max) * panelW
-      const color = key.startsWith("raw") ? "#95a5a6" : key === "openapiFetchUs" ? "#e67e22" : "#2c6fbb"
+      const w = (values[row] / max) * panelW
       body.push(`<rect x="${x0}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="${color}"/>`)
-      body.push(text(x0 + w + 4, y + rowH - 12, n(values[key]), `fill="#333"`))
+      body.push(text(x0 + w + 4, y + rowH - 12, n(values[row]), `fill="#333"`))
     })
-    const fx = Math.round((x0 + (values.rawFetchUs / max) * panelW) * 10) / 10
+    const fx = Math.round((x0 + (values[options.reference] / max) * panelW) * 10) / 10
     body.push(
       `<line x1="${fx}" x2="${fx}" y1="${top - 4}" y2="${
-        top + subjects.length * rowH
+        top + rows.length * rowH
       }" stroke="#c0392b" stroke-dasharray="4 3"/>`
     )
   })
-  subjects.forEach(({ label }, row) => body.push(text(10, top + row * rowH + rowH - 12, label)))
-  body.push(
-    text(10, height - 10, "dashed: raw fetch, the reference of the targets", `fill="#c0392b"`)
-  )
+  rows.forEach(({ label }, row) => body.push(text(10, top + row * rowH + rowH - 12, label)))
+  body.push(text(10, height - 10, options.note, `fill="#c0392b"`))
   return svg(width, height, body)
 }
+
+const ours = "#2c6fbb"
+const raw = "#95a5a6"
+const peer = "#e67e22"
+
+/** CPU per call of every subject, `get` and list page side by side, raw fetch marked. */
+export const overheadChart = (r: Results): string =>
+  barChart({
+    title: "CPU per call, microseconds (median; less is better)",
+    rows: subjects.map(({ key, label }) => ({
+      label,
+      color: key.startsWith("raw") ? raw : key === "openapiFetchUs" ? peer : ours
+    })),
+    panels: [
+      { title: "get", values: subjects.map(({ key }) => r.overhead.get[key]) },
+      { title: "list page of 50 runs", values: subjects.map(({ key }) => r.overhead.listPage[key]) }
+    ],
+    reference: 0,
+    note: "dashed: raw fetch, the reference of the targets"
+  })
+
+/** The whole-process walk: CPU, wall and peak RSS of each walker's process, the loop marked. */
+export const walkChart = (r: Results): string =>
+  barChart({
+    title: `Walking ${n(walkRuns)} runs, a fresh node process each, 0 ms latency (median; less is better)`,
+    rows: walkerRows.map(({ key, label }) => ({
+      label,
+      color: key === "loop" ? raw : key === "openapiFetch" ? peer : ours
+    })),
+    panels: [
+      { title: "CPU ms", values: walkerRows.map(({ key }) => r.walk[`${key}CpuMs`]) },
+      { title: "wall ms", values: walkerRows.map(({ key }) => r.walk[`${key}WallMs`]) },
+      { title: "peak RSS MB", values: walkerRows.map(({ key }) => r.walk[`${key}PeakMb`]) }
+    ],
+    reference: 0,
+    note: "dashed: the hand-written fetch loop, the reference of the targets"
+  })
 
 const start = "<!-- bench:results:start -->"
 const end = "<!-- bench:results:end -->"

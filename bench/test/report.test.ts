@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { overheadChart, paginationChart, type Results, table, targets, updateReadme } from "../src/report.js"
+import { overheadChart, paginationChart, type Results, table, targets, updateReadme, walkChart } from "../src/report.js"
 
 const overhead = {
   rawFetchUs: 600,
@@ -37,7 +37,24 @@ const measured: Omit<Results, "targets"> = {
     floorGetKb: 135,
     httpApiClientGetKb: 159
   },
-  coldStart: { promiseMs: 400, nodeMs: 80 }
+  coldStart: { promiseMs: 400, nodeMs: 80 },
+  walk: {
+    loopCpuMs: 700,
+    loopWallMs: 1_800,
+    loopPeakMb: 90,
+    openapiFetchCpuMs: 750,
+    openapiFetchWallMs: 1_850,
+    openapiFetchPeakMb: 92,
+    coreCpuMs: 2_450,
+    coreWallMs: 3_600,
+    corePeakMb: 175,
+    facadeCpuMs: 1_000,
+    facadeWallMs: 1_700,
+    facadePeakMb: 110
+  },
+  walkLatency10: { loopWallMs: 6_700, facadeWallMs: 1_900 },
+  startup: { nodeMs: 80, nodePeakMb: 41, facadeMs: 600, facadePeakMb: 91.5 },
+  install: { facadeMb: 51.1 }
 }
 const results: Results = { ...measured, targets: targets(measured) }
 
@@ -49,7 +66,42 @@ describe("the bench's report", () => {
     expect(byName["core get over undici / raw undici"]).toMatchObject({ ratio: 2.2, holds: false })
     expect(byName["core list page over fetch / raw fetch"]).toMatchObject({ ratio: 5, holds: false })
     expect(byName["sequential loop / prefetch 8 (speed-up)"]).toMatchObject({ ratio: 5.2, holds: true })
-    expect(byName["peak RSS 100k runs / 10k runs"]).toMatchObject({ ratio: 1.3, holds: false })
+    expect(byName["peak RSS 100k runs / 10k runs"]).toMatchObject({ ratio: 1.3, limit: "<= 1.1", holds: false })
+    expect(byName["core list page over undici / raw undici"]).toMatchObject({ ratio: 2.2, holds: false })
+  })
+
+  it("measures the whole-process targets against the hand-written loop, and start-up over node -e", () => {
+    const byName = Object.fromEntries(results.targets.map((t) => [t.name, t]))
+    expect(byName["walk, facade / loop, CPU (whole process)"]).toMatchObject({ ratio: 1.43, holds: true })
+    expect(byName["walk, facade / loop, wall (whole process)"]).toMatchObject({ ratio: 0.94, holds: true })
+    expect(byName["walk, facade / loop, peak RSS (whole process)"]).toMatchObject({ ratio: 1.22, holds: true })
+    expect(byName["walk, core / loop, CPU (whole process)"]).toMatchObject({ ratio: 3.5, holds: false })
+    expect(byName["walk, core / loop, wall (whole process)"]).toMatchObject({ ratio: 2, holds: false })
+    expect(byName["walk, core / loop, peak RSS (whole process)"]).toMatchObject({ ratio: 1.94, holds: false })
+    expect(byName["walk, 10 ms latency, facade / sequential loop, wall (whole process)"]).toMatchObject({
+      ratio: 0.28,
+      holds: true
+    })
+    expect(byName["start-up, facade import + construct + close over node -e, wall"]).toMatchObject({
+      ratio: 520,
+      unit: "ms",
+      limit: "<= 150 ms",
+      holds: false
+    })
+    expect(byName["start-up, facade import + construct + close over node -e, peak RSS"]).toMatchObject({
+      ratio: 50.5,
+      unit: "MB",
+      holds: true
+    })
+    expect(byName["bundle, facade get (browser), min+gz"]).toMatchObject({
+      ratio: 200,
+      limit: "<= 150 KB",
+      holds: false
+    })
+    expect(byName["install, the facade alone, node_modules"]).toMatchObject({ ratio: 51.1, holds: false })
+    expect(table(results)).toContain(
+      "| start-up, facade import + construct + close over node -e, wall | 520 ms | <= 150 ms |"
+    )
   })
 
   it("replaces only the results section of the README", () => {
@@ -69,5 +121,8 @@ describe("the bench's report", () => {
     for (const label of ["2,600 ms", "2,700 ms", "1,400 ms", "700 ms", "500 ms"]) expect(pagination).toContain(label)
     const bars = overheadChart(results)
     expect(bars.match(/<rect /g)?.length).toBe(1 + 2 * Object.keys(overhead).length)
+    const walk = walkChart(results)
+    expect(walk.match(/<rect /g)?.length).toBe(1 + 3 * 4)
+    for (const label of ["2,450", "3,600", "175", "1,850"]) expect(walk).toContain(`>${label}</text>`)
   })
 })
