@@ -46,6 +46,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import * as Call from "./internal/call.js"
 import * as Client from "./internal/client.js"
 import type { Check, Problem } from "./internal/decode.js"
@@ -291,14 +292,34 @@ const calls = {
   execute: Call.make(Endpoints.execute)
 }
 
+// Effect's own tracer, the one in place when none is installed: its spans go nowhere.
+let nativeTracer: Tracer.Tracer | undefined
+
+// A call is traced when its spans have somewhere to go: a tracer is installed, or there is a
+// trace to carry on (a parent span, whose trace id the request's `traceparent` continues).
+// Otherwise its span and the platform's `http.client` span would be work for nothing (about
+// 40 us of a call): both are left out, and no `traceparent` is sent.
 // No stack trace on the spans: it would point into this module, not at the caller, and
 // capturing one costs about as much as the span itself. An attribute is left out, not written
 // as "undefined" (as an exporter would write it), when there is nothing to say.
-const span = (name: string, attributes: Record<string, string | number | undefined>) =>
-  Effect.withSpan(name, {
-    kind: "client",
-    captureStackTrace: false,
-    attributes: Settings.definedOnly(attributes)
+const span = (
+  name: string,
+  attributes: Record<string, string | number | undefined>,
+  kind: Tracer.SpanKind | undefined = "client"
+) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.tracerWith((tracer) => {
+    nativeTracer ??= Effect.runSync(Effect.tracer)
+    const traced = Effect.withSpan(self, name, {
+      ...(kind === undefined ? {} : { kind }),
+      captureStackTrace: false,
+      attributes: Settings.definedOnly(attributes)
+    })
+    return tracer !== nativeTracer ? traced : Effect.flatMap(
+      Effect.serviceOption(Tracer.ParentSpan),
+      (parent) =>
+        Option.isSome(parent) ? traced : Effect.locally(self, HttpClient.currentTracerDisabledWhen, () => true)
+    )
   })
 
 // A 2xx that is not the run asked for (`{}`, an error body, another run) is no answer.
@@ -444,10 +465,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
         options,
         (callOptions) => pollUntilFinished(params, options?.schedule ?? defaultAwaitSchedule, callOptions)
       ).pipe(
-        Effect.withSpan("Runs.awaitCompletion", {
-          captureStackTrace: false,
-          attributes: { "airplane.run.id": params.id }
-        })
+        span("Runs.awaitCompletion", { "airplane.run.id": params.id }, undefined)
       )
 
     const awaitOutputs: Service["awaitOutputs"] = (params, options) =>
