@@ -1,7 +1,11 @@
 // The floor of an Effect client: FetchHttpClient and the contract's Run schema by hand, one get.
-import { Run } from "@airplane-runs/contract"
-import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
-import { Effect } from "effect"
+// Imported module by module, as a program that minds its size does: esbuild keeps the whole of
+// every namespace a barrel (`import { Effect } from "effect"`) hands it.
+import * as Run from "@airplane-runs/contract/Run"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
 
 const program = Effect.flatMap(
   HttpClient.HttpClient,
