@@ -78,7 +78,8 @@ const logRetries = (policy: RetryPolicy, progress: Progress, { method, path }: T
 
 /**
  * `attempt` again and again, as `policy` and the server allow, counting the attempts in
- * `progress`.
+ * `progress`. As `Effect.retry` does, but the policy's driver (its state, its clock) is built
+ * only when the first attempt fails: most calls succeed at once, and skip it.
  */
 export const retry = <A, E extends RunsError.RunsError>(
   attempt: Effect.Effect<A, E>,
@@ -86,11 +87,24 @@ export const retry = <A, E extends RunsError.RunsError>(
   progress: Progress,
   deadline: Deadline | undefined,
   target: Target
-): Effect.Effect<A, E> =>
-  Effect.retry(
-    Effect.suspend(() => {
-      progress.attempts++
-      return attempt
-    }),
-    logRetries(obeyServer(policy, progress, deadline), progress, target)
+): Effect.Effect<A, E> => {
+  const once = Effect.suspend(() => {
+    progress.attempts++
+    return attempt
+  })
+  return Effect.catchAll(
+    once,
+    (first) =>
+      Effect.flatMap(
+        Schedule.driver(logRetries(obeyServer(policy, progress, deadline), progress, target)),
+        (driver) => {
+          const again = (error: E): Effect.Effect<A, E> =>
+            Effect.matchEffect(driver.next(error), {
+              onFailure: () => Effect.fail(error),
+              onSuccess: () => Effect.catchAll(once, again)
+            })
+          return again(first)
+        }
+      )
   )
+}
