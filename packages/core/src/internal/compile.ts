@@ -73,6 +73,27 @@ const isTagged = (ast: AST.AST): boolean => {
   }
 }
 
+/** Whether a node may decode `null` (`true` when it cannot be told without running it). */
+const takesNull = (ast: AST.AST): boolean => {
+  switch (ast._tag) {
+    case "StringKeyword":
+    case "NumberKeyword":
+    case "BooleanKeyword":
+    case "TypeLiteral":
+    case "TupleType":
+      return false
+    case "Literal":
+      return ast.literal === null
+    case "Refinement":
+    case "Transformation":
+      return takesNull(ast.from)
+    case "Union":
+      return ast.types.some(takesNull)
+    default:
+      return true
+  }
+}
+
 const memo = new WeakMap<AST.AST, Node>()
 
 const compileNode = (ast: AST.AST): Node => {
@@ -153,6 +174,13 @@ const union = (ast: AST.Union): Node => {
     const values = new Set(literals.map((member) => member.literal))
     return (input) => values.has(input as AST.LiteralValue) ? input : failed
   }
+  // `NullOr(X)` where X never takes null: null answers null at once, not after X refuses it.
+  const nulls = ast.types.filter((member) => AST.isLiteral(member) && member.literal === null)
+  const others = ast.types.filter((member) => !nulls.includes(member))
+  if (nulls.length > 0 && !others.some(takesNull)) {
+    const rest = others.length === 1 ? compileNode(others[0]) : union(AST.Union.make(others) as AST.Union)
+    return (input) => input === null ? null : rest(input)
+  }
   const members = ast.types.map(compileNode)
   return (input) => {
     for (const member of members) {
@@ -189,7 +217,8 @@ const struct = (ast: AST.TypeLiteral): Node => {
   return (input) => {
     if (!isRecord(input)) return failed
     const output: Record<string, unknown> = {}
-    for (const { decode, name, optional } of props) {
+    for (let i = 0; i < props.length; i++) {
+      const { decode, name, optional } = props[i]
       if (optional && !hasOwn.call(input, name)) continue
       const value = decode(input[name])
       if (value === failed) return failed
