@@ -5,7 +5,9 @@ import { AirplaneRuns } from "@airplane-runs/promise"
 import type {
   AirplaneRunsError,
   Completed,
+  ExecuteParams,
   Json,
+  ListParams,
   RateLimitedError,
   Run,
   RunList,
@@ -22,6 +24,11 @@ describe("the facade's plain types", () => {
     expect<ContractRun.Run>().type.toBeAssignableTo<Run>()
     expect<Runs.RunsPage>().type.toBeAssignableTo<RunsPage>()
     expect<Runs.Completed>().type.toBeAssignableTo<Completed>()
+  })
+
+  test("ListParams and ExecuteParams are core's, stated again", () => {
+    expect<ListParams>().type.toBe<Runs.ListParams>()
+    expect<ExecuteParams>().type.toBe<Runs.ExecuteParams>()
   })
 
   test("and the facade's Run names no field the contract lacks", () => {

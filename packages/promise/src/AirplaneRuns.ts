@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import type * as Runs from "@airplane-runs/core/Runs"
 import { Client } from "./internal/client.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 
@@ -144,11 +143,20 @@ export interface MutationOptions extends RequestOptions {
 
 /**
  * What to list: a task (by id or slug) and a window of creation times; every field optional.
+ * Core's `Runs.ListParams`, stated again (a type test keeps the two equal): the published
+ * package bundles core and does not depend on it, so its declarations cannot name it.
  *
  * @since 0.1.0
  * @category models
  */
-export type ListParams = Runs.ListParams
+export interface ListParams {
+  readonly taskID?: string | undefined
+  readonly taskSlug?: string | undefined
+  readonly since?: Date | undefined
+  readonly until?: Date | undefined
+  /** Runs per page, 1..50. Default 50. */
+  readonly limit?: number | undefined
+}
 
 /**
  * How to iterate a list.
@@ -166,12 +174,23 @@ export interface ListOptions extends RequestOptions {
 }
 
 /**
- * What a task is started with: its slug or its id, parameter values, resources.
+ * What a task is started with: its slug or its id, parameter values, resources. Core's
+ * `Runs.ExecuteParams`, stated again, as `ListParams` is.
  *
  * @since 0.1.0
  * @category models
  */
-export type ExecuteParams = Runs.ExecuteParams
+export type ExecuteParams =
+  & (
+    | { readonly slug: string; readonly id?: undefined }
+    | { readonly id: string; readonly slug?: undefined }
+  )
+  & {
+    readonly paramValues?: { readonly [slug: string]: Json } | undefined
+    readonly resources?: { readonly [slug: string]: string } | undefined
+    /** The environment to run in, when not the client's. */
+    readonly envSlug?: string | undefined
+  }
 
 /**
  * How to wait for a run.

@@ -1,12 +1,12 @@
 /**
  * The API's objects as plain TypeScript types: what the client's methods answer, with no
  * Effect type in sight. The contract's own types are a Schema's (`Schema.Schema.Type<...>`),
- * so the facade states them again as plain interfaces, and a type test keeps the two equal;
- * `Json`, plain in the contract already, is the contract's.
+ * so the facade states them again as plain interfaces, and a type test keeps the two equal.
+ * None is imported from the contract, `Json` included: the published package bundles the
+ * contract's code and does not depend on it, so its declarations cannot name it.
  *
  * @since 0.1.0
  */
-import type * as ContractJson from "@airplane-runs/contract/Json"
 
 /**
  * Any JSON value (`null`, a boolean, a number, a string, or an array or object of JSON values):
@@ -15,7 +15,13 @@ import type * as ContractJson from "@airplane-runs/contract/Json"
  * @since 0.1.0
  * @category models
  */
-export type Json = ContractJson.Json
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<Json>
+  | { readonly [key: string]: Json }
 
 /**
  * The status of a run. `Succeeded`, `Failed` and `Cancelled` are final.

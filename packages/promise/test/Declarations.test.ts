@@ -8,6 +8,10 @@
  * as a user's compiler reads them: each type they name is followed to its declaration, through
  * the aliases into core and the contract, and none may be declared in `effect` or `@effect/*`.
  * Internal modules ship no declarations (the package's `files`), so no public one may need one.
+ *
+ * And they import nothing from core, the contract or Effect, not even a plain type: the
+ * published package bundles their code and depends on none of them (issue 14), so a user's
+ * compiler would not find what they name.
  */
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
@@ -76,6 +80,39 @@ const emitDeclarations = (): Map<string, string> => {
 }
 
 const isInternal = (file: string) => file.startsWith(`${outDir}internal/`)
+
+/** What the published package does not depend on: core, the contract, Effect. */
+const bundledAway = /^(?:@airplane-runs\/|effect(?:\/|$)|@effect\/)/
+
+/**
+ * Every module the declarations `roots` (path to text) name that the published package does
+ * not depend on: by an import or export, an `import("...")` type, or a `/// <reference>`.
+ */
+const bundledImportsIn = (roots: ReadonlyMap<string, string>): Array<string> => {
+  const found: Array<string> = []
+  for (const [root, text] of roots) {
+    const at = root.slice(outDir.length)
+    const file = ts.createSourceFile(root, text, ts.ScriptTarget.Latest, true)
+    const names = (node: ts.Node): void => {
+      const specifier = (ts.isImportDeclaration(node) || ts.isExportDeclaration(node))
+        ? node.moduleSpecifier
+        : ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)
+        ? node.argument.literal
+        : ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)
+        ? node.moduleReference.expression
+        : undefined
+      if (specifier !== undefined && ts.isStringLiteral(specifier) && bundledAway.test(specifier.text)) {
+        found.push(`${at} > "${specifier.text}"`)
+      }
+      ts.forEachChild(node, names)
+    }
+    names(file)
+    for (const reference of [...file.typeReferenceDirectives, ...file.referencedFiles]) {
+      if (bundledAway.test(reference.fileName)) found.push(`${at} > /// <reference "${reference.fileName}">`)
+    }
+  }
+  return found
+}
 
 /**
  * Every way the declarations `roots` (path to text, beside the files on disk) name a type
@@ -170,6 +207,30 @@ describe("the published declarations", () => {
 
   it("name no type declared in effect or @effect/*, directly or through core and the contract", () => {
     expect(effectTypesIn(published)).toEqual([])
+  })
+
+  it("import nothing from core, the contract or Effect, which the package bundles", () => {
+    expect(bundledImportsIn(published)).toEqual([])
+  })
+
+  it("would see core, the contract or Effect named in any way", () => {
+    const leaky = new Map([[
+      `${outDir}Leaky.d.ts`,
+      [
+        `/// <reference types="effect" />`,
+        `import type { Json } from "@airplane-runs/contract/Json"`,
+        `export type { ListParams } from "@airplane-runs/core/Runs"`,
+        `export type Page = import("@airplane-runs/core").Runs.RunsPage`,
+        `export type Options = import("./AirplaneRuns.js").ClientOptions`,
+        `export declare const output: Json`
+      ].join("\n")
+    ]])
+    expect(bundledImportsIn(leaky)).toEqual([
+      `Leaky.d.ts > "@airplane-runs/contract/Json"`,
+      `Leaky.d.ts > "@airplane-runs/core/Runs"`,
+      `Leaky.d.ts > "@airplane-runs/core"`,
+      `Leaky.d.ts > /// <reference "effect">`
+    ])
   })
 
   // The check itself, on declarations that do leak: it must see through aliases and imports.
