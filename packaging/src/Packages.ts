@@ -31,8 +31,15 @@ export const pnpm = (args: ReadonlyArray<string>, cwd: string = root) => {
     : run("npx", ["--yes", "pnpm@10", ...args], cwd)
 }
 
-/** `pnpm build`: every publishable package to its `dist`. */
-export const build = () => run(bin("tsc"), ["-b", "tsconfig.build.json"])
+/**
+ * `pnpm build`: every publishable package to its `dist`. tsc writes the declarations of all
+ * four and the JavaScript of three; the facade's JavaScript is its bundle, which holds core,
+ * the contract and the Effect they use (packages/promise/scripts/bundle.ts).
+ */
+export const build = async () => {
+  await run(bin("tsc"), ["-b", "tsconfig.build.json"])
+  await run(join(root, "node_modules", ".bin", "tsx"), [join(root, "packages", "promise", "scripts", "bundle.ts")])
+}
 
 /** Packs each publishable package into `dir`; answers the tarballs by package. */
 export const packInto = async (dir: string): Promise<Record<(typeof publishable)[number], string>> => {
