@@ -54,6 +54,59 @@ describe("the packed tarballs", () => {
     assert.isFalse(files.some((file) => /test|dtslint|build\/|tsbuildinfo|docs\/examples/.test(file)), files.join("\n"))
   })
 
+  it("the facade ships its bundle: it depends on undici alone, and only its Node transport imports it", async () => {
+    const files = await entries(tarballs.promise)
+    const manifest = JSON.parse(await entry(tarballs.promise, "package/package.json"))
+    assert.deepStrictEqual(manifest.dependencies, { undici: manifest.dependencies.undici })
+    assert.isUndefined(manifest.peerDependencies)
+    for (
+      const file of [
+        ...["dist/index.js", "dist/index.d.ts", "dist/AirplaneRuns.d.ts", "dist/Run.d.ts"],
+        ...["dist/internal/defaultHttpClient.js", "dist/internal/defaultHttpClientNode.js"],
+        "dist/THIRD_PARTY_LICENSES.txt"
+      ]
+    ) {
+      assert.include(files, `package/${file}`)
+    }
+    // No declaration of an internal module, no map of the bundle, no module tsc wrote one by one.
+    assert.deepStrictEqual(
+      files.filter((file) => /dist\/internal\/.*\.d\.ts|\.js\.map$|dist\/(?!index\.js)[^/]+\.js$/.test(file)),
+      []
+    )
+    // What each module imports by a bare name: the runtime's transport choice, and on Node's
+    // path alone undici and Node's modules. Nothing of Effect, core or the contract.
+    const scripts = files.filter((file) => file.endsWith(".js"))
+    assert.isAtLeast(scripts.length, 4)
+    for (const file of scripts) {
+      const text = await entry(tarballs.promise, file)
+      const imported = new Set(
+        [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"'./][^"']*)["']/g)].map((match) => match[1]!)
+      )
+      const allowed = file.endsWith("/defaultHttpClientNode.js") ? /^(?:undici|node:.+)$/ : /^#defaultHttpClient$/
+      assert.deepStrictEqual([...imported].filter((name) => !allowed.test(name)), [], file)
+    }
+  })
+
+  // The facade alone, as a user who does not use Effect installs it: no other tarball, no
+  // Effect. Its bundle answers a plain HTTP server over undici, with its own error classes.
+  it("the facade alone installs undici and nothing more, and works", async () => {
+    const app = mkdtempSync(join(tmpdir(), "airplane-runs-facade-only-"))
+    try {
+      writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }))
+      await run("npm", ["install", "--no-audit", "--no-fund", tarballs.promise], app, blockEnv(app))
+      assert.deepStrictEqual(
+        readdirSync(join(app, "node_modules"), { recursive: true, encoding: "utf8" })
+          .filter((path) => /^(?:@[^/]+\/)?[^/.@][^/]*$/.test(path)).sort(),
+        ["@airplane-runs/promise", "undici"]
+      )
+      writeFileSync(join(app, "main.mjs"), facadeOnly)
+      const { stdout } = await run(process.execPath, ["main.mjs"], app)
+      assert.deepStrictEqual(JSON.parse(stdout), { id: "run_1", date: true, missing: true, name: "NotFoundError" })
+    } finally {
+      rmSync(app, { recursive: true, force: true })
+    }
+  })
+
   it("every relative link of every packed Markdown file leads to a file in the tarball", async () => {
     const problems: Array<string> = []
     let checked = 0
@@ -82,6 +135,33 @@ describe("the packed tarballs", () => {
     }
   })
 })
+
+const facadeOnly = `
+import { createServer } from "node:http"
+import { AirplaneRuns, NotFoundError } from "@airplane-runs/promise"
+
+const server = createServer((request, response) => {
+  response.setHeader("content-type", "application/json")
+  if (request.url === "/v0/runs/get?id=run_1") {
+    response.end(JSON.stringify({ id: "run_1", status: "Succeeded", createdAt: "2022-01-11T22:32:45.601486Z" }))
+  } else {
+    response.statusCode = 404
+    response.end(JSON.stringify({ error: "no such run", code: "run_not_found" }))
+  }
+})
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+const client = new AirplaneRuns({ apiKey: "tkn_x", baseUrl: \`http://127.0.0.1:\${server.address().port}\` })
+const run = await client.runs.get({ id: "run_1" })
+const error = await client.runs.get({ id: "run_2" }, { maxRetries: 0 }).catch((error) => error)
+await client.close()
+server.close()
+console.log(JSON.stringify({
+  id: run.id,
+  date: run.createdAt instanceof Date,
+  missing: error instanceof NotFoundError && error.status === 404,
+  name: error.name
+}))
+`
 
 // The README's Install section, step by step.
 const readme = readFileSync(join(root, "README.md"), "utf8")
