@@ -88,7 +88,8 @@ describe("the packed tarballs", () => {
   })
 
   // The facade alone, as a user who does not use Effect installs it: no other tarball, no
-  // Effect. Its bundle answers a plain HTTP server over undici, with its own error classes.
+  // Effect. Its bundle answers a plain HTTP server over undici, with its own error classes
+  // (named as written, the bundle being minified or not), and loads undici only when it calls.
   it("the facade alone installs undici and nothing more, and works", async () => {
     const app = mkdtempSync(join(tmpdir(), "airplane-runs-facade-only-"))
     try {
@@ -101,7 +102,14 @@ describe("the packed tarballs", () => {
       )
       writeFileSync(join(app, "main.mjs"), facadeOnly)
       const { stdout } = await run(process.execPath, ["main.mjs"], app)
-      assert.deepStrictEqual(JSON.parse(stdout), { id: "run_1", date: true, missing: true, name: "NotFoundError" })
+      assert.deepStrictEqual(JSON.parse(stdout), {
+        id: "run_1",
+        date: true,
+        missing: true,
+        name: "NotFoundError",
+        lazy: true,
+        loaded: true
+      })
     } finally {
       rmSync(app, { recursive: true, force: true })
     }
@@ -138,6 +146,7 @@ describe("the packed tarballs", () => {
 
 const facadeOnly = `
 import { createServer } from "node:http"
+import { Module } from "node:module"
 import { AirplaneRuns, NotFoundError } from "@airplane-runs/promise"
 
 const server = createServer((request, response) => {
@@ -150,6 +159,11 @@ const server = createServer((request, response) => {
   }
 })
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+// undici loads at the first request, not with the client (start-up).
+const loaded = () => Object.keys(Module._cache).some((path) => path.includes("/undici/"))
+const idle = new AirplaneRuns({ apiKey: "tkn_x", baseUrl: "http://127.0.0.1:1" })
+await idle.close()
+const lazy = !loaded()
 const client = new AirplaneRuns({ apiKey: "tkn_x", baseUrl: \`http://127.0.0.1:\${server.address().port}\` })
 const run = await client.runs.get({ id: "run_1" })
 const error = await client.runs.get({ id: "run_2" }, { maxRetries: 0 }).catch((error) => error)
@@ -159,7 +173,9 @@ console.log(JSON.stringify({
   id: run.id,
   date: run.createdAt instanceof Date,
   missing: error instanceof NotFoundError && error.status === 404,
-  name: error.name
+  name: error.name,
+  lazy,
+  loaded: loaded()
 }))
 `
 

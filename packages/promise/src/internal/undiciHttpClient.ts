@@ -12,9 +12,10 @@
  *   no `Accept-Encoding` and hands the body over as it came, compressed or not.
  * - timeouts: undici's are off; that one keeps an hour for the headers, which a `timeoutMs`
  *   over an hour would run into. The core bounds each attempt, headers and body.
- * - the pool: an `Agent` of its own, destroyed without waiting for it (the facade builds its
- *   layer synchronously, and a build that fails releases it in the same run); that one waits,
- *   and can use undici's global dispatcher instead.
+ * - the pool: an `Agent` of its own, made at the first request (undici is loaded then), and
+ *   destroyed without waiting for it (the facade builds its layer synchronously, and a build
+ *   that fails releases it in the same run); that one is made with the layer, waits, and can
+ *   use undici's global dispatcher instead.
  * - no undici options per request (that one reads them from the fiber's context), and a
  *   streamed request body goes as a web `ReadableStream`, not a platform-node `NodeStream`.
  * - the path it sends has no fragment (`#...`), which HTTP never sends; that one appends it.
@@ -48,7 +49,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { pipeline, type Readable } from "node:stream"
 import * as zlib from "node:zlib"
-import { Agent, type Dispatcher } from "undici"
+import type { Agent, Dispatcher } from "undici"
 import * as ContentCoding from "./contentCoding.js"
 
 type UndiciBody = Exclude<Dispatcher.RequestOptions["body"], undefined>
@@ -68,15 +69,18 @@ const convertBody = (body: HttpBody.HttpBody): Effect.Effect<UndiciBody> => {
   }
 }
 
+/** How a request is sent: a dispatcher's `request`. */
+type Send = (options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
+
 /**
- * The client over a dispatcher (an `Agent` with its own connection pool).
+ * The client over a dispatcher's `request` (an `Agent` with its own connection pool).
  */
-export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
+export const make = (send: Send): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.flatMap(convertBody(request.body), (body) =>
       Effect.tryPromise({
         try: () =>
-          dispatcher.request({
+          send({
             origin: url.origin,
             path: url.pathname + url.search,
             method: request.method as Dispatcher.HttpMethod,
@@ -148,17 +152,24 @@ const readAll = async (body: AsyncIterable<Uint8Array>): Promise<ArrayBuffer> =>
 
 /**
  * The client over an `Agent` of its own, destroyed (its sockets closed) with the layer.
+ *
+ * undici is loaded, and the `Agent` made, on the first request, not with the layer: loading it
+ * costs about 70 ms and 20 MB, which a program that builds a client and has not called yet (or
+ * never does: a CLI's `--help`, a test that closes it) need not pay before it starts.
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
   HttpClient.HttpClient,
   Effect.map(
     Effect.acquireRelease(
-      Effect.sync(() => new Agent()),
+      Effect.sync(() => ({ agent: undefined as Promise<Agent> | undefined })),
       // Not awaited: the facade builds its layer synchronously, and a build that fails (bad
       // options) releases it in the same synchronous run. Nothing is in flight by then.
-      (agent) => Effect.sync(() => void agent.destroy().catch(ignoreError))
+      (pool) => Effect.sync(() => void pool.agent?.then((agent) => agent.destroy()).catch(ignoreError))
     ),
-    make
+    (pool) =>
+      make((options) =>
+        (pool.agent ??= import("undici").then(({ Agent }) => new Agent())).then((agent) => agent.request(options))
+      )
   )
 )
 
