@@ -102,6 +102,13 @@ describe("the packed tarballs", () => {
       )
       writeFileSync(join(app, "main.mjs"), facadeOnly)
       const { stdout } = await run(process.execPath, ["main.mjs"], app)
+      // Without undici (a broken install), a call fails at once with the import's error.
+      writeFileSync(join(app, "broken.mjs"), withoutUndici)
+      rmSync(join(app, "node_modules", "undici"), { recursive: true })
+      const broken = JSON.parse((await run(process.execPath, ["broken.mjs"], app)).stdout)
+      assert.strictEqual(broken.name, "AirplaneRunsError")
+      assert.include(broken.message, "Cannot find package 'undici'")
+      assert.isFalse(broken.retried, broken.message)
       assert.deepStrictEqual(JSON.parse(stdout), {
         id: "run_1",
         date: true,
@@ -177,6 +184,15 @@ console.log(JSON.stringify({
   lazy,
   loaded: loaded()
 }))
+`
+
+const withoutUndici = `
+import { AirplaneRuns } from "@airplane-runs/promise"
+
+const client = new AirplaneRuns({ apiKey: "tkn_x", baseUrl: "http://127.0.0.1:1" })
+const error = await client.runs.get({ id: "run_1" }).catch((error) => error)
+await client.close()
+console.log(JSON.stringify({ name: error.name, message: error.message, retried: /attempts/.test(error.message) }))
 `
 
 // The README's Install section, step by step.

@@ -69,18 +69,15 @@ const convertBody = (body: HttpBody.HttpBody): Effect.Effect<UndiciBody> => {
   }
 }
 
-/** How a request is sent: a dispatcher's `request`. */
-type Send = (options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>
-
 /**
- * The client over a dispatcher's `request` (an `Agent` with its own connection pool).
+ * The client over a dispatcher (an `Agent` with its own connection pool), as it comes.
  */
-export const make = (send: Send): HttpClient.HttpClient =>
+export const make = (dispatcher: Effect.Effect<Dispatcher>): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
-    Effect.flatMap(convertBody(request.body), (body) =>
+    Effect.flatMap(Effect.zip(convertBody(request.body), dispatcher), ([body, dispatcher]) =>
       Effect.tryPromise({
         try: () =>
-          send({
+          dispatcher.request({
             origin: url.origin,
             path: url.pathname + url.search,
             method: request.method as Dispatcher.HttpMethod,
@@ -166,10 +163,9 @@ export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
       // options) releases it in the same synchronous run. Nothing is in flight by then.
       (pool) => Effect.sync(() => void pool.agent?.then((agent) => agent.destroy()).catch(ignoreError))
     ),
-    (pool) =>
-      make((options) =>
-        (pool.agent ??= import("undici").then(({ Agent }) => new Agent())).then((agent) => agent.request(options))
-      )
+    // undici missing (a broken install) is no failure on the wire to retry: the import's own
+    // error, as a static import would have thrown it, ends the call.
+    (pool) => make(Effect.promise(() => pool.agent ??= import("undici").then(({ Agent }) => new Agent())))
   )
 )
 
