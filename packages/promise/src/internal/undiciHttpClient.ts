@@ -163,8 +163,8 @@ export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
       // options) releases it in the same synchronous run. Nothing is in flight by then.
       (pool) => Effect.sync(() => void pool.agent?.then((agent) => agent.destroy()).catch(ignoreError))
     ),
-    // undici missing (a broken install) is no failure on the wire to retry: the import's own
-    // error, as a static import would have thrown it, ends the call.
+    // undici missing (a broken install) is no failure on the wire to retry: the call ends
+    // with the error of loading it, as a static import would have thrown it.
     (pool) => make(Effect.promise(() => pool.agent ??= import("undici").then(({ Agent }) => new Agent())))
   )
 )
