@@ -4,7 +4,7 @@ import type { RunsError } from "@airplane-runs/core"
 import { Runs } from "@airplane-runs/core"
 import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Layer, Stream } from "effect"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { describe, expect, test } from "tstyche"
 
 declare const runs: Runs.Service
@@ -18,6 +18,15 @@ describe("Runs operations", () => {
     expect(runs.listPage({ page: 2 })).type.toBe<Effect.Effect<Runs.RunsPage, RunsError.RunsError>>()
     expect(runs.awaitCompletion({ id: "run1" })).type.toBe<Effect.Effect<Runs.Run, RunsError.RunsError>>()
     expect(runs.awaitOutputs({ id: "run1" })).type.toBe<Effect.Effect<Runs.Completed, RunsError.RunsError>>()
+  })
+
+  test("watch is a stream of runs that fails with RunsError and needs nothing", () => {
+    expect(runs.watch({ id: "run1" })).type.toBe<Stream.Stream<Runs.Run, RunsError.RunsError>>()
+    expect(runs.watch).type.toBeCallableWith({ id: "run1" }, {
+      schedule: Schedule.spaced("1 second"),
+      deadline: "1 minute"
+    })
+    expect(runs.watch).type.not.toBeCallableWith({ runID: "run1" })
   })
 
   test("list and listPages are streams that fail with RunsError", () => {

@@ -200,7 +200,23 @@ export interface Service {
   readonly listPages: (params?: ListParams, options?: ListOptions) => Stream.Stream<RunsPage, RunsError.RunsError>
   /** Every run of every page, newest first. */
   readonly list: (params?: ListParams, options?: ListOptions) => Stream.Stream<Run, RunsError.RunsError>
-  /** Polls a run until it has finished (Succeeded, Failed or Cancelled) and answers it. */
+  /**
+   * The run each time its status changes, from the one it has now, polled on the `schedule`
+   * (fed each run; default from 250 ms, doubling, at most every 5 s). The stream ends with the
+   * first finished status (Succeeded, Failed or Cancelled), or when the schedule gives up; no
+   * poll is sent after that, nor after the reader stops pulling. `deadline` bounds the whole
+   * watch.
+   *
+   * @since 0.2.0
+   */
+  readonly watch: (
+    params: { readonly id: string },
+    options?: AwaitOptions
+  ) => Stream.Stream<Run, RunsError.RunsError>
+  /**
+   * Polls a run until it has finished (Succeeded, Failed or Cancelled) and answers it: the
+   * last poll of {@link Service.watch}'s wait.
+   */
   readonly awaitCompletion: (
     params: { readonly id: string },
     options?: AwaitOptions
@@ -414,68 +430,99 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       Stream.mapConcatChunk(listPages(params, options), (page) => Chunk.unsafeFromArray(page.runs.slice()))
 
     // A call's deadline bounds the whole wait, polls and pauses included: each poll ends by it
-    // too, so a `Retry-After` past it ends the wait at once.
+    // too, so a `Retry-After` past it ends the wait at once. A wait is a stream (`watch`), and the
+    // effects that wait (`awaitCompletion`, `awaitOutputs`) run one to its end, so the deadline
+    // is put on the stream: its clock starts when the stream does.
     const awaitWithin = <A>(
       options: AwaitOptions | undefined,
-      wait: (options: Call.CallOptions) => Effect.Effect<A, RunsError.RunsError>
-    ) => {
+      wait: (options: Call.CallOptions) => Stream.Stream<A, RunsError.RunsError>
+    ): Stream.Stream<A, RunsError.RunsError> => {
       // The call's options are checked by the one rule for them, before any poll.
       const checked = Settings.fromCallOptions(options)
       if (Either.isLeft(checked)) {
-        return Effect.fail(new RunsError.InvalidRequest({ operation: Endpoints.get.name, issues: checked.left }))
+        return Stream.fail(new RunsError.InvalidRequest({ operation: Endpoints.get.name, issues: checked.left }))
       }
       const deadline = checked.right.deadline
-      if (deadline === undefined) return wait({ ...options })
+      if (deadline === undefined) return Stream.suspend(() => wait({ ...options }))
       const timeoutMs = Duration.toMillis(deadline)
-      return Effect.flatMap(
+      return Stream.unwrap(Effect.map(
         Clock.currentTimeMillis,
         (now) =>
           wait({ ...options, deadline: undefined, deadlineAt: { at: now + timeoutMs, timeoutMs } }).pipe(
-            Effect.timeoutFail({
-              duration: deadline,
-              onTimeout: () =>
+            Stream.interruptWhen(Effect.zipRight(
+              Effect.sleep(deadline),
+              Effect.fail(
                 new RunsError.Timeout({
                   ...Call.targetOf(Endpoints.get),
                   scope: "deadline",
                   timeoutMs
                 })
-            })
+              )
+            ))
           )
-      )
+      ))
     }
 
-    const pollUntilFinished = (
+    // The one rule of a wait: poll, then ask the schedule (fed the run) for the pause before the
+    // next poll, until a poll sees the run finished or the schedule gives up. Every poll is
+    // emitted. A poll is sent only when the reader pulls: nothing is polled after the end, nor
+    // after the reader stopped.
+    const polls = (
       params: { readonly id: string },
-      schedule: Schedule.Schedule<unknown, Run>,
+      schedule: Schedule.Schedule<unknown, Run> | undefined,
       options: Call.CallOptions
-    ) =>
-      Effect.gen(function*() {
-        const driver = yield* Schedule.driver(schedule)
+    ): Stream.Stream<Run, RunsError.RunsError> =>
+      Stream.unwrap(Effect.map(Schedule.driver(schedule ?? defaultAwaitSchedule), (driver) => {
         const check: Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
-        for (;;) {
-          const run = yield* getRun(params, options, check)
-          if (run.status != null && RunStatus.isTerminal(run.status)) return run
-          // A schedule that gives up answers the run as it last was.
-          if (Option.isNone(yield* Effect.option(driver.next(run)))) return run
-        }
-      })
+        // The run the last poll saw, `undefined` before the first, `null` once the wait is over.
+        return Stream.unfoldEffect(undefined as Run | undefined | null, (last) =>
+          Effect.gen(function*() {
+            if (last === null) return Option.none()
+            // A schedule that gives up ends the wait with the run as it last was.
+            if (last !== undefined && Option.isNone(yield* Effect.option(driver.next(last)))) return Option.none()
+            const run = yield* getRun(params, options, check)
+            const finished = run.status != null && RunStatus.isTerminal(run.status)
+            return Option.some([run, finished ? null : run] as const)
+          }))
+      }))
 
+    // A wait's first poll emits or fails: a wait never ends empty.
+    const lastOf = <A>(waiting: Stream.Stream<A, RunsError.RunsError>) =>
+      Effect.map(Stream.runLast(waiting), Option.getOrThrow)
+
+    const watch: Service["watch"] = (params, options) =>
+      awaitWithin(options, (callOptions) =>
+        Stream.changesWith(
+          polls(params, options?.schedule, callOptions),
+          (a, b) => a.status === b.status
+        ))
+
+    // The last poll, not the last change: a schedule that gives up answers the run as it last was.
     const awaitCompletion: Service["awaitCompletion"] = (params, options) =>
-      awaitWithin(
-        options,
-        (callOptions) => pollUntilFinished(params, options?.schedule ?? defaultAwaitSchedule, callOptions)
-      ).pipe(
+      lastOf(awaitWithin(options, (callOptions) => polls(params, options?.schedule, callOptions))).pipe(
         span("Runs.awaitCompletion", { "airplane.run.id": params.id }, undefined)
       )
 
     const awaitOutputs: Service["awaitOutputs"] = (params, options) =>
-      awaitWithin(options, (callOptions) =>
-        Effect.flatMap(
-          pollUntilFinished(params, options?.schedule ?? defaultAwaitSchedule, callOptions),
-          (run) => Effect.map(getOutputs(params, callOptions), (output) => ({ run, output }))
-        ))
+      lastOf(awaitWithin(options, (callOptions) =>
+        // The outputs of the last poll only, read within the same deadline.
+        Stream.mapEffect(
+          Stream.takeRight(polls(params, options?.schedule, callOptions), 1),
+          (run) => Effect.map(getOutputs(params, callOptions), (output): Completed => ({ run, output }))
+        )))
 
-    return Runs.of({ get, getOutputs, cancel, execute, listPage, listPages, list, awaitCompletion, awaitOutputs })
+    return Runs.of({
+      get,
+      getOutputs,
+      cancel,
+      execute,
+      listPage,
+      listPages,
+      list,
+      watch,
+      awaitCompletion,
+      awaitOutputs
+    })
   })
 
 /**
