@@ -52,6 +52,16 @@ describe("methods answer promises of plain types", () => {
     expect(client.runs.list().page(1)).type.toBe<Promise<RunsPage>>()
   })
 
+  test("watch iterates runs, with the options of a wait", () => {
+    expect(client.runs.watch({ id: "run1" })).type.toBe<AsyncIterable<Run>>()
+    expect(client.runs.watch).type.toBeCallableWith({ id: "run1" }, {
+      pollIntervalMs: 100,
+      deadlineMs: 60_000,
+      signal: AbortSignal.timeout(1_000)
+    })
+    expect(client.runs.watch).type.not.toBeCallableWith({ runID: "run1" })
+  })
+
   test("execute needs an id or a slug; cancel takes runID", () => {
     expect(client.runs.execute).type.not.toBeCallableWith({ paramValues: {} })
     expect(client.runs.cancel).type.not.toBeCallableWith({ id: "run1" })

@@ -112,8 +112,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number | undefined
   /**
    * The whole call, retries and the waits between them included; past it the call fails with
-   * `TimeoutError`. For `awaitCompletion` and `awaitOutputs` it is the whole wait: every poll
-   * and every pause between polls, not each poll.
+   * `TimeoutError`. For `awaitCompletion`, `awaitOutputs` and `watch` it is the whole wait:
+   * every poll and every pause between polls, not each poll.
    *
    * @since 0.1.0
    */
@@ -193,7 +193,7 @@ export type ExecuteParams =
   }
 
 /**
- * How to wait for a run.
+ * How to wait for a run, or watch it.
  *
  * @since 0.1.0
  * @category models
@@ -328,6 +328,27 @@ export class RunsResource {
    */
   list(params: ListParams = {}, options: ListOptions = {}): RunList {
     return new RunList(this.#owner, params, options)
+  }
+
+  /**
+   * The run each time its status changes, from the one it has now, until it has finished:
+   * `for await (const run of client.runs.watch({ id }))`. Polls every `pollIntervalMs` (by
+   * default from 250 ms, doubling, at most 5,000), and only while you iterate: a `break`, the
+   * `signal` or `close()` stops it, and nothing is polled after the finished run. `deadlineMs`
+   * bounds the whole watch. Each iteration is a watch of its own.
+   *
+   * @example
+   * ```ts
+   * for await (const run of client.runs.watch({ id: runID })) console.log(run.status)
+   * ```
+   *
+   * @since 0.2.0
+   */
+  watch(params: { readonly id: string }, options: AwaitOptions = {}): AsyncIterable<Run> {
+    return {
+      [Symbol.asyncIterator]: () =>
+        this.#client.iterate(options, (runs, coreOptions) => runs.watch(params, coreOptions))
+    }
   }
 
   /**

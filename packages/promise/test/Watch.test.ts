@@ -1,0 +1,164 @@
+/**
+ * Watching a run: `for await` over its changes of status, ended by the finished run, a
+ * `break`, the signal, `close()` or the deadline. The server's time moves only when a test
+ * moves it, so what each poll sees is decided by the test, not by the machine's speed.
+ */
+import {
+  AbortedError,
+  type AirplaneRuns,
+  ClientClosedError,
+  NotFoundError,
+  type Run,
+  TimeoutError
+} from "@airplane-runs/promise"
+import type { RunsServer } from "@airplane-runs/server"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { apiRequests, clientOf, fresh, rejection, sleep, startFrozenServer, waitFor } from "./utils/server.js"
+
+let server: RunsServer.RunningServer
+let client: AirplaneRuns
+
+beforeAll(async () => {
+  server = await startFrozenServer({ seed: { runs: 20 } })
+  client = clientOf(server)
+})
+
+beforeEach(() => {
+  fresh(server)
+})
+
+afterAll(async () => {
+  await client?.close()
+  await server?.stop()
+})
+
+/** A run that will not finish unless the test moves the server's time. */
+const started = async (): Promise<string> => {
+  const id = await client.runs.execute({ slug: server.store.tasks[0]!.slug })
+  fresh(server)
+  return id
+}
+
+const polls = () => apiRequests(server, "/v0/runs/get")
+
+/** Reads a watch to its end, or its failure. */
+const drain = async (watch: AsyncIterable<Run>, seen: Array<Run> = []): Promise<unknown> => {
+  try {
+    for await (const run of watch) seen.push(run)
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
+/**
+ * It polled more than once and polls no more. A poll sent just before the end may reach the
+ * server's log just after it (on a loaded machine): one is allowed, then none.
+ */
+const expectPollingStopped = async () => {
+  const sent = polls().length
+  expect(sent).toBeGreaterThan(1)
+  await sleep(100)
+  const settled = polls().length
+  expect(settled).toBeLessThanOrEqual(sent + 1)
+  await sleep(200)
+  expect(polls()).toHaveLength(settled)
+}
+
+describe("runs.watch", () => {
+  it("yields the run as it is, then each new status once, and ends after the finished one without another poll", async () => {
+    const id = await started()
+    const statuses: Array<string | null | undefined> = []
+    // The tests' lifecycle: queued at 5 ms, active at 10 ms, finished at 30 ms. Each step moves
+    // the server's time to the next status before the next poll is sent.
+    const steps = [7, 5, 20]
+    for await (const run of client.runs.watch({ id }, { pollIntervalMs: 1 })) {
+      expect(run.id).toBe(id)
+      statuses.push(run.status)
+      const step = steps.shift()
+      if (step !== undefined) server.advance!(step)
+    }
+    expect(statuses).toEqual(["NotStarted", "Queued", "Active", "Succeeded"])
+    expect(polls()).toHaveLength(4)
+    await sleep(100)
+    expect(polls()).toHaveLength(4)
+  })
+
+  it("a run that has finished already is one run and one request", async () => {
+    const finished = server.store.seeded("Succeeded", "Failed", "Cancelled")!
+    const seen: Array<Run> = []
+    expect(await drain(client.runs.watch({ id: finished.id! }), seen)).toBeUndefined()
+    expect(seen.map((run) => run.status)).toEqual([finished.status])
+    await sleep(50)
+    expect(polls()).toHaveLength(1)
+  })
+
+  it("a break stops it: nothing is polled after the run yielded", async () => {
+    const id = await started()
+    for await (const run of client.runs.watch({ id }, { pollIntervalMs: 1 })) {
+      expect(run.status).toBe("NotStarted")
+      break
+    }
+    await sleep(100)
+    expect(polls()).toHaveLength(1)
+  })
+
+  it("polls at pollIntervalMs while the status stays, and an abort stops it with AbortedError", async () => {
+    const id = await started()
+    const controller = new AbortController()
+    const seen: Array<Run> = []
+    const watching = drain(client.runs.watch({ id }, { pollIntervalMs: 2, signal: controller.signal }), seen)
+    // The default schedule takes over 20 s to poll 10 times: this wait (at most ~10 s) would fail.
+    await waitFor("ten polls", () => polls().length >= 10)
+    controller.abort()
+    expect(await watching).toBeInstanceOf(AbortedError)
+    // Ten polls of a run that did not change: one run yielded.
+    expect(seen.map((run) => run.status)).toEqual(["NotStarted"])
+    await expectPollingStopped()
+  })
+
+  it("an aborted signal sends nothing", async () => {
+    const id = await started()
+    const error = await drain(client.runs.watch({ id }, { signal: AbortSignal.abort() }))
+    expect(error).toBeInstanceOf(AbortedError)
+    expect(polls()).toHaveLength(0)
+  })
+
+  it("close() stops it with ClientClosedError", async () => {
+    const own = clientOf(server)
+    const id = await started()
+    const watching = drain(own.runs.watch({ id }, { pollIntervalMs: 2 }))
+    await waitFor("three polls", () => polls().length >= 3)
+    await own.close()
+    expect(await watching).toBeInstanceOf(ClientClosedError)
+    await expectPollingStopped()
+    expect(await drain(own.runs.watch({ id }))).toBeInstanceOf(ClientClosedError)
+  })
+
+  it("deadlineMs bounds the whole watch: TimeoutError, and polling stops", async () => {
+    const id = await started()
+    const seen: Array<Run> = []
+    const error = await drain(client.runs.watch({ id }, { pollIntervalMs: 10, deadlineMs: 300 }), seen)
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect((error as TimeoutError).message).toMatch(/deadline/)
+    expect(seen).toHaveLength(1)
+    await expectPollingStopped()
+  })
+
+  it("an unknown run throws NotFoundError from the loop", async () => {
+    const error = await rejection((async () => {
+      for await (const _ of client.runs.watch({ id: "run20220111nosuchrun" })) { /* none */ }
+    })())
+    expect(error).toBeInstanceOf(NotFoundError)
+    expect(polls()).toHaveLength(1)
+  })
+
+  it("each iteration is a watch of its own", async () => {
+    const finished = server.store.seeded("Succeeded", "Failed", "Cancelled")!
+    const watch = client.runs.watch({ id: finished.id! })
+    for (let i = 0; i < 2; i++) {
+      for await (const run of watch) expect(run.id).toBe(finished.id)
+    }
+    expect(polls()).toHaveLength(2)
+  })
+})
