@@ -29,6 +29,17 @@ describe("Runs operations", () => {
     expect(runs.watch).type.not.toBeCallableWith({ runID: "run1" })
   })
 
+  test("watchTask is a stream of runs of a task, by slug or id, not both nor neither", () => {
+    expect(runs.watchTask({ taskSlug: "hello_world" })).type.toBe<Stream.Stream<Runs.Run, RunsError.RunsError>>()
+    expect(runs.watchTask).type.toBeCallableWith({ taskID: "tsk1" }, {
+      since: new Date(),
+      schedule: Schedule.spaced("1 second")
+    })
+    expect(runs.watchTask).type.not.toBeCallableWith({})
+    expect(runs.watchTask).type.not.toBeCallableWith({ taskID: "tsk1", taskSlug: "hello_world" })
+    expect(runs.watchTask).type.not.toBeCallableWith({ taskID: "tsk1" }, { since: "2022-01-01" })
+  })
+
   test("list and listPages are streams that fail with RunsError", () => {
     expect(runs.list()).type.toBe<Stream.Stream<Runs.Run, RunsError.RunsError>>()
     expect(runs.listPages({ taskSlug: "x" }, { prefetch: 4 })).type.toBe<

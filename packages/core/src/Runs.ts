@@ -156,6 +156,33 @@ export interface AwaitOptions extends CallOptions {
 }
 
 /**
+ * The task whose runs to watch, by slug or by id.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WatchTaskParams =
+  | { readonly taskSlug: string; readonly taskID?: undefined }
+  | { readonly taskID: string; readonly taskSlug?: undefined }
+
+/**
+ * How to watch a task's runs: from when, the polling schedule, and the options of each list
+ * request.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WatchTaskOptions extends CallOptions {
+  /** Runs created from this time on are new. Default: when the watch starts. */
+  readonly since?: Date | undefined
+  /**
+   * When to poll again, fed the runs the last poll found new. Default
+   * {@link defaultWatchTaskSchedule}. A schedule that gives up ends the watch.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, ReadonlyArray<Run>> | undefined
+}
+
+/**
  * A finished run and its outputs.
  *
  * @since 0.1.0
@@ -212,6 +239,19 @@ export interface Service {
   readonly watch: (
     params: { readonly id: string },
     options?: AwaitOptions
+  ) => Stream.Stream<Run, RunsError.RunsError>
+  /**
+   * Each new run of a task (created from `since`, by default the watch's start) once, oldest
+   * first, as polls of the list endpoint find it, until interrupted (or the schedule gives up).
+   * Each poll lists a window of last updates pinned to its start, which begins a little before
+   * the previous one ended ({@link watchTaskOverlap}); runs are told apart by id, so none is
+   * emitted twice. Polls are sent only while the reader pulls.
+   *
+   * @since 0.2.0
+   */
+  readonly watchTask: (
+    params: WatchTaskParams,
+    options?: WatchTaskOptions
   ) => Stream.Stream<Run, RunsError.RunsError>
   /**
    * Polls a run until it has finished (Succeeded, Failed or Cancelled) and answers it: the
@@ -371,6 +411,34 @@ const defaultAwaitSchedule: Schedule.Schedule<unknown, Run> = Schedule.exponenti
 )
 
 /**
+ * How often `watchTask` polls by default: every 2 s, a new run showing within about that.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultWatchTaskSchedule: Schedule.Schedule<number> = Schedule.spaced("2 seconds")
+
+/**
+ * How far back each poll of `watchTask` reaches before the previous poll's end: the window of
+ * a poll is pinned on this client's clock, so a run stamped by an API whose clock is behind by
+ * up to this much is still seen (and seen once: runs already emitted are known by id).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const watchTaskOverlap: Duration.Duration = Duration.seconds(5)
+
+const overlapMs = Duration.toMillis(watchTaskOverlap)
+
+// A run's last update, as the API's `since` and `until` filter on it.
+const lastUpdateOf = (run: Run): number =>
+  Math.max(
+    ...[run.createdAt, run.activeAt, run.succeededAt, run.failedAt, run.cancelledAt].map((date) =>
+      date?.getTime() ?? Number.NEGATIVE_INFINITY
+    )
+  )
+
+/**
  * Makes the service over the `HttpClient` of the context. Fails with `InvalidRequest` when
  * the options are unusable (a host without a scheme, a plain-http host that is not loopback,
  * an empty key, a header value with a line break).
@@ -428,6 +496,51 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
 
     const list: Service["list"] = (params, options) =>
       Stream.mapConcatChunk(listPages(params, options), (page) => Chunk.unsafeFromArray(page.runs.slice()))
+
+    const watchTask: Service["watchTask"] = (params, options) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const { schedule, since: from, ...callOptions } = options ?? {}
+        const driver = yield* Schedule.driver(schedule ?? defaultWatchTaskSchedule)
+        const since = from?.getTime() ?? (yield* Clock.currentTimeMillis)
+        const task = { taskID: params.taskID, taskSlug: params.taskSlug }
+        // The runs emitted that may show again: until a run has finished, each change brings it
+        // back into a later window; once finished, it is forgotten when the windows pass it.
+        const emitted = new Map<string, Run>()
+        let windowStart = since
+        const poll = Effect.gen(function*() {
+          const until = Math.max(yield* Clock.currentTimeMillis, windowStart)
+          // prefetch 0: a run updated during the walk shifts the pages less.
+          const found = yield* Stream.runCollect(Pages.walk(
+            { ...task, since: new Date(windowStart), until: new Date(until) },
+            0,
+            (pinned, page) => fetchPage(pinned, page, callOptions)
+          ))
+          const fresh: Array<Run> = []
+          // Pages come newest first: new runs are emitted oldest first.
+          for (const page of Chunk.toArray(Chunk.reverse(found))) {
+            for (const run of page.runs.slice().reverse()) {
+              if (run.id == null || (run.createdAt != null && run.createdAt.getTime() < since)) continue
+              if (!emitted.has(run.id)) fresh.push(run)
+              emitted.set(run.id, run)
+            }
+          }
+          windowStart = Math.max(since, until - overlapMs)
+          for (const [id, run] of emitted) {
+            if (run.status != null && RunStatus.isTerminal(run.status) && lastUpdateOf(run) < windowStart) {
+              emitted.delete(id)
+            }
+          }
+          return fresh
+        })
+        return Stream.flattenIterables(
+          Stream.unfoldEffect(undefined as ReadonlyArray<Run> | undefined, (last) =>
+            Effect.gen(function*() {
+              if (last !== undefined && Option.isNone(yield* Effect.option(driver.next(last)))) return Option.none()
+              const fresh = yield* poll
+              return Option.some([fresh, fresh] as const)
+            }))
+        )
+      }))
 
     // A call's deadline bounds the whole wait, polls and pauses included: each poll ends by it
     // too, so a `Retry-After` past it ends the wait at once. A wait is a stream (`watch`), and the
@@ -520,6 +633,7 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       listPages,
       list,
       watch,
+      watchTask,
       awaitCompletion,
       awaitOutputs
     })
