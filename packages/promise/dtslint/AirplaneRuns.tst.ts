@@ -62,6 +62,13 @@ describe("methods answer promises of plain types", () => {
     expect(client.runs.watch).type.not.toBeCallableWith({ runID: "run1" })
   })
 
+  test("watchTask iterates runs of a task, by slug or id", () => {
+    expect(client.runs.watchTask({ taskSlug: "hello_world" })).type.toBe<AsyncIterable<Run>>()
+    expect(client.runs.watchTask).type.toBeCallableWith({ taskID: "tsk1" }, { since: new Date(), pollIntervalMs: 500 })
+    expect(client.runs.watchTask).type.not.toBeCallableWith({})
+    expect(client.runs.watchTask).type.not.toBeCallableWith({ taskSlug: "a" }, { schedule: "x" })
+  })
+
   test("execute needs an id or a slug; cancel takes runID", () => {
     expect(client.runs.execute).type.not.toBeCallableWith({ paramValues: {} })
     expect(client.runs.cancel).type.not.toBeCallableWith({ id: "run1" })

@@ -207,6 +207,38 @@ export interface AwaitOptions extends RequestOptions {
   readonly pollIntervalMs?: number | undefined
 }
 
+/**
+ * The task whose runs to watch, by slug or by id. Core's `Runs.WatchTaskParams`, stated again,
+ * as `ListParams` is.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WatchTaskParams =
+  | { readonly taskSlug: string; readonly taskID?: undefined }
+  | { readonly taskID: string; readonly taskSlug?: undefined }
+
+/**
+ * How to watch a task's runs.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WatchTaskOptions extends RequestOptions {
+  /**
+   * Runs created from this time on are new. Default: when the iteration starts.
+   *
+   * @since 0.2.0
+   */
+  readonly since?: Date | undefined
+  /**
+   * Milliseconds between polls. Default 2,000.
+   *
+   * @since 0.2.0
+   */
+  readonly pollIntervalMs?: number | undefined
+}
+
 // A client's engine, for the classes beside it. It is all Effect types, so it stays out of the
 // classes' declarations, which are what the facade's users see: a private field of
 // `AirplaneRuns` (declared as `#private`), read here through its static block.
@@ -348,6 +380,25 @@ export class RunsResource {
     return {
       [Symbol.asyncIterator]: () =>
         this.#client.iterate(options, (runs, coreOptions) => runs.watch(params, coreOptions))
+    }
+  }
+
+  /**
+   * Each new run of a task (created from `since`, by default the start of the iteration), once
+   * and oldest first, as it appears: `for await (const run of client.runs.watchTask({ taskSlug }))`.
+   * It goes on until you stop it: a `break`, the `signal` or `close()`. Polls every
+   * `pollIntervalMs` (default 2,000) while you iterate; `timeoutMs`, `deadlineMs` and
+   * `maxRetries` apply to each request. Each iteration is a watch of its own.
+   *
+   * @since 0.2.0
+   */
+  watchTask(params: WatchTaskParams, options: WatchTaskOptions = {}): AsyncIterable<Run> {
+    return {
+      [Symbol.asyncIterator]: () =>
+        this.#client.iterate(
+          options,
+          (runs, coreOptions) => runs.watchTask(params, { ...coreOptions, since: options.since })
+        )
     }
   }
 

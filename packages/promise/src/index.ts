@@ -24,7 +24,9 @@ export {
   type MutationOptions,
   type RequestOptions,
   RunList,
-  RunsResource
+  RunsResource,
+  type WatchTaskOptions,
+  type WatchTaskParams
 } from "./AirplaneRuns.js"
 export {
   AbortedError,

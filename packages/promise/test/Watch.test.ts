@@ -13,7 +13,16 @@ import {
 } from "@airplane-runs/promise"
 import type { RunsServer } from "@airplane-runs/server"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { apiRequests, clientOf, fresh, rejection, sleep, startFrozenServer, waitFor } from "./utils/server.js"
+import {
+  apiRequests,
+  clientOf,
+  fresh,
+  rejection,
+  sleep,
+  startFrozenServer,
+  startServer,
+  waitFor
+} from "./utils/server.js"
 
 let server: RunsServer.RunningServer
 let client: AirplaneRuns
@@ -160,5 +169,90 @@ describe("runs.watch", () => {
       for await (const run of watch) expect(run.id).toBe(finished.id)
     }
     expect(polls()).toHaveLength(2)
+  })
+})
+
+describe("runs.watchTask", () => {
+  // Time moves here: runs started by the tests are new, and go through their lifecycle.
+  let live: RunsServer.RunningServer
+  let liveClient: AirplaneRuns
+
+  beforeAll(async () => {
+    live = await startServer({ seed: { runs: 20, tasks: 2 } })
+    liveClient = clientOf(live)
+  })
+
+  beforeEach(() => {
+    fresh(live)
+  })
+
+  afterAll(async () => {
+    await liveClient?.close()
+    await live?.stop()
+  })
+
+  const lists = () => apiRequests(live, "/v0/runs/list")
+
+  it("yields each run started after it began once, oldest first; a break stops the polling", async () => {
+    const [task, other] = live.store.tasks
+    const seen: Array<string> = []
+    const started: Array<string> = []
+    const watching = (async () => {
+      for await (const run of liveClient.runs.watchTask({ taskSlug: task!.slug }, { pollIntervalMs: 2 })) {
+        seen.push(run.id!)
+        if (seen.length === 3) break
+      }
+    })()
+    await waitFor("a first poll", () => lists().length >= 1)
+    for (let i = 0; i < 3; i++) {
+      started.push(await liveClient.runs.execute({ slug: task!.slug }))
+      await liveClient.runs.execute({ slug: other!.slug })
+    }
+    await watching
+    expect(seen).toEqual(started)
+    await sleep(100)
+    const settled = lists().length
+    await sleep(100)
+    expect(lists()).toHaveLength(settled)
+  })
+
+  it("since reaches back; the signal stops it with AbortedError", async () => {
+    const task = live.store.tasks[1]!
+    const all = live.store.all({ taskSlug: task.slug })
+    const since = all[2]!.createdAt!
+    const controller = new AbortController()
+    const seen: Array<string> = []
+    const watching = rejection((async () => {
+      const watch = liveClient.runs.watchTask({ taskID: task.id }, {
+        since,
+        pollIntervalMs: 2,
+        signal: controller.signal
+      })
+      for await (const run of watch) seen.push(run.id!)
+    })())
+    await waitFor("five polls", () => lists().length >= 5)
+    controller.abort()
+    expect(await watching).toBeInstanceOf(AbortedError)
+    expect(seen).toEqual(all.slice(0, 3).map((run) => run.id).reverse())
+    await sleep(100)
+    const settled = lists().length
+    await sleep(100)
+    expect(lists()).toHaveLength(settled)
+  })
+
+  it("close() stops it with ClientClosedError", async () => {
+    const own = clientOf(live)
+    const watching = rejection((async () => {
+      for await (const _ of own.runs.watchTask({ taskSlug: live.store.tasks[0]!.slug }, { pollIntervalMs: 2 })) {
+        /* none */
+      }
+    })())
+    await waitFor("three polls", () => lists().length >= 3)
+    await own.close()
+    expect(await watching).toBeInstanceOf(ClientClosedError)
+    await sleep(100)
+    const settled = lists().length
+    await sleep(100)
+    expect(lists()).toHaveLength(settled)
   })
 })

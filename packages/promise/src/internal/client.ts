@@ -19,7 +19,14 @@ import * as EffectRuntime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { AwaitOptions, ClientOptions, ListOptions, MutationOptions, RequestOptions } from "../AirplaneRuns.js"
+import type {
+  AwaitOptions,
+  ClientOptions,
+  ListOptions,
+  MutationOptions,
+  RequestOptions,
+  WatchTaskOptions
+} from "../AirplaneRuns.js"
 import { InvalidRequestError } from "../AirplaneRunsError.js"
 import * as Errors from "./errors.js"
 import * as FetchHttpClient from "./fetchHttpClient.js"
@@ -28,10 +35,15 @@ import * as FetchHttpClient from "./fetchHttpClient.js"
 const isAborted = (signal: AbortSignal | undefined): signal is AbortSignal => signal?.aborted === true
 
 /** The options of any call of the facade; each method takes those it has. */
-type FacadeOptions = MutationOptions & ListOptions & AwaitOptions
+type FacadeOptions = MutationOptions & ListOptions & AwaitOptions & WatchTaskOptions
 
-/** The same in core's terms. */
-type CoreOptions = Runs.PostOptions & Runs.ListOptions & Runs.AwaitOptions
+/**
+ * The same in core's terms. The polling schedule takes any input, so that it fits both
+ * `awaitCompletion` (fed runs) and `watchTask` (fed the runs a poll found new).
+ */
+type CoreOptions = Omit<Runs.PostOptions & Runs.ListOptions & Runs.AwaitOptions, "schedule"> & {
+  readonly schedule?: Schedule.Schedule<unknown> | undefined
+}
 
 const failed = Symbol("failed")
 interface Failed {
