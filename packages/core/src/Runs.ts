@@ -1,6 +1,6 @@
 /**
- * The Runs service: get, getOutputs, cancel, list (every page, as a Stream), execute and
- * await completion, over any `HttpClient`.
+ * The Runs service: get, getOutputs, cancel, list (every page, as a Stream), execute, await
+ * completion and watch a run or a task's new runs (as Streams), over any `HttpClient`.
  *
  * @example
  * ```ts
@@ -145,7 +145,8 @@ export interface PostOptions extends CallOptions {
 }
 
 /**
- * How to wait for a run: the polling schedule and the options of each `get`.
+ * How to wait for a run, or watch it: the polling schedule and the options of each `get`
+ * (`deadline` bounds the whole wait).
  *
  * @since 0.1.0
  * @category models

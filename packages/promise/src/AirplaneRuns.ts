@@ -371,7 +371,11 @@ export class RunsResource {
    *
    * @example
    * ```ts
-   * for await (const run of client.runs.watch({ id: runID })) console.log(run.status)
+   * import type { AirplaneRuns } from "@airplane-runs/promise"
+   *
+   * export const follow = async (client: AirplaneRuns, runID: string) => {
+   *   for await (const run of client.runs.watch({ id: runID })) console.log(run.status)
+   * }
    * ```
    *
    * @since 0.2.0
