@@ -4,21 +4,7 @@ import { Effect, Either, Fiber, Schedule } from "effect"
 import * as Runs from "../src/Runs.js"
 import type * as RunsError from "../src/RunsError.js"
 import { reset, serverAndClient } from "./utils/pagination.js"
-
-const gets = (server: RunsServer.Service, id: string) =>
-  server.requestLog.entries().filter((entry) => entry.path === "/v0/runs/get" && entry.query["id"] === id)
-
-// The store's time moves only when a test says so: each poll moves it by `stepMs`, so what a
-// poll sees does not depend on how fast the machine is.
-const advancing = (server: RunsServer.Service, stepMs: number, seen: Array<string | null | undefined> = []) =>
-  Schedule.spaced("1 millis").pipe(
-    Schedule.tapInput((run: Runs.Run) =>
-      Effect.sync(() => {
-        seen.push(run.status)
-        server.advance!(stepMs)
-      })
-    )
-  )
+import { advancing, gets } from "./utils/polling.js"
 
 layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestServices: true })(
   "Runs.awaitCompletion on a manual clock",

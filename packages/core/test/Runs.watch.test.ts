@@ -4,22 +4,8 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Either, Fiber, Schedule, Stream } from "effect"
 import * as Runs from "../src/Runs.js"
 import { reset, serverAndClient, settle } from "./utils/pagination.js"
+import { advancing, gets } from "./utils/polling.js"
 import { answer, tinyServer } from "./utils/server.js"
-
-const gets = (server: RunsServer.Service, id: string) =>
-  server.requestLog.entries().filter((entry) => entry.path === "/v0/runs/get" && entry.query["id"] === id)
-
-// The store's time moves only when a test says so: each pause of the schedule moves it by
-// `stepMs`, so what a poll sees does not depend on how fast the machine is.
-const advancing = (server: RunsServer.Service, stepMs: number, fed: Array<string | null | undefined> = []) =>
-  Schedule.spaced("1 millis").pipe(
-    Schedule.tapInput((run: Runs.Run) =>
-      Effect.sync(() => {
-        fed.push(run.status)
-        server.advance!(stepMs)
-      })
-    )
-  )
 
 const statuses = (runs: Chunk.Chunk<Runs.Run>) => Chunk.toArray(runs).map((run) => run.status)
 

@@ -5,7 +5,15 @@
 import { AbortedError, type AirplaneRuns, TimeoutError } from "@airplane-runs/promise"
 import type { RunsServer } from "@airplane-runs/server"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { apiRequests, clientOf, fresh, rejection, sleep, startFrozenServer, waitFor } from "./utils/server.js"
+import {
+  apiRequests,
+  clientOf,
+  expectPollingStopped,
+  fresh,
+  rejection,
+  startFrozenServer,
+  waitFor
+} from "./utils/server.js"
 
 let server: RunsServer.RunningServer
 let client: AirplaneRuns
@@ -64,21 +72,6 @@ describe("pollIntervalMs", () => {
   })
 })
 
-/**
- * The wait spanned several polls and polls no more. A poll sent just before the deadline may
- * reach the server's log just after the failure (on a loaded machine): one is allowed, then
- * none.
- */
-const expectPollingStopped = async () => {
-  const sent = polls().length
-  expect(sent).toBeGreaterThan(1)
-  await sleep(100)
-  const settled = polls().length
-  expect(settled).toBeLessThanOrEqual(sent + 1)
-  await sleep(200)
-  expect(polls()).toHaveLength(settled)
-}
-
 describe("deadlineMs", () => {
   it("bounds the whole of awaitCompletion, not each poll: TimeoutError, and polling stops", async () => {
     const id = await neverFinishing()
@@ -87,14 +80,14 @@ describe("deadlineMs", () => {
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as TimeoutError).message).toMatch(/deadline/)
     // It spanned several polls, and it sent none after it failed.
-    await expectPollingStopped()
+    await expectPollingStopped(polls)
   })
 
   it("bounds the whole of awaitOutputs likewise", async () => {
     const id = await neverFinishing()
     const error = await rejection(client.runs.awaitOutputs({ id }, { pollIntervalMs: 10, deadlineMs: 300 }))
     expect(error).toBeInstanceOf(TimeoutError)
-    await expectPollingStopped()
+    await expectPollingStopped(polls)
     expect(apiRequests(server, "/v0/runs/getOutputs")).toHaveLength(0)
   })
 })

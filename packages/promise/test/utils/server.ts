@@ -5,6 +5,7 @@
 import type { RunStatus } from "@airplane-runs/contract"
 import { AirplaneRuns, type ClientOptions } from "@airplane-runs/promise"
 import { RunsServer } from "@airplane-runs/server"
+import { expect } from "vitest"
 
 const day = 86_400_000
 
@@ -86,3 +87,18 @@ export const seededRun = (server: RunsServer.RunningServer, ...wanted: ReadonlyA
 /** The ids of every run in the store, newest first. */
 export const allRunIds = (server: RunsServer.RunningServer): ReadonlyArray<string> =>
   server.store.all().map((run) => run.id!)
+
+/**
+ * A wait polled more than once and polls no more: `polls` are its requests in the server's
+ * log. A poll sent just before the end may reach the log just after it (on a loaded machine):
+ * one is allowed, then none.
+ */
+export const expectPollingStopped = async (polls: () => ReadonlyArray<unknown>): Promise<void> => {
+  const sent = polls().length
+  expect(sent).toBeGreaterThan(1)
+  await sleep(100)
+  const settled = polls().length
+  expect(settled).toBeLessThanOrEqual(sent + 1)
+  await sleep(200)
+  expect(polls()).toHaveLength(settled)
+}
