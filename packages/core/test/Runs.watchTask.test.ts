@@ -16,7 +16,7 @@ layer(
   serverAndClient({ seed: { runs: 300, tasks: 2 }, lifecycle: { queueMs: 5, startMs: 5, runMs: 20 } }),
   { excludeTestServices: true }
 )("Runs.watchTask", (it) => {
-  it.effect("emits each run started after the watch began once, oldest first, and only of its task", () =>
+  it.effect("emits each run started after the watch began once, and only of its task", () =>
     Effect.gen(function*() {
       const server = yield* RunsServer.RunsServer
       const runs = yield* Runs.Runs
@@ -41,7 +41,9 @@ layer(
       yield* until(() => listRequests(server).length >= polls + 10)
       yield* until(() => started.every((id) => server.store.get(id)!.status === "Succeeded"))
       yield* until(() => listRequests(server).length >= polls + 20)
-      assert.deepStrictEqual(ids(seen), started)
+      // Once each. In the order of creation only within a poll: a run updated after a poll's
+      // window closed comes with the next poll, after newer ones.
+      assert.deepStrictEqual([...ids(seen)].sort(), [...started].sort())
       yield* Fiber.interrupt(watching)
       yield* settle
       const after = listRequests(server).length
@@ -128,7 +130,9 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 20, tasks: 2 } }), { excl
           started.push(yield* runs.execute({ slug: task.slug }))
         }
         yield* until(() => seen.length >= 3)
-        assert.deepStrictEqual(ids(seen), started)
+        // Once each. In the order of creation only within a poll: a run updated after a poll's
+        // window closed comes with the next poll, after newer ones.
+        assert.deepStrictEqual([...ids(seen)].sort(), [...started].sort())
         yield* Fiber.interrupt(watching)
       }))
   }
