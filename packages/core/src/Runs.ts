@@ -368,15 +368,17 @@ const span = (
 <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.tracerWith((tracer) => {
     nativeTracer ??= Effect.runSync(Effect.tracer)
-    const traced = Effect.withSpan(self, name, {
-      ...(kind === undefined ? {} : { kind }),
-      captureStackTrace: false,
-      attributes: Settings.definedOnly(attributes)
-    })
-    return tracer !== nativeTracer ? traced : Effect.flatMap(
+    // Built only when traced: an untraced call skips the span's options too.
+    const traced = () =>
+      Effect.withSpan(self, name, {
+        ...(kind === undefined ? {} : { kind }),
+        captureStackTrace: false,
+        attributes: Settings.definedOnly(attributes)
+      })
+    return tracer !== nativeTracer ? traced() : Effect.flatMap(
       Effect.serviceOption(Tracer.ParentSpan),
       (parent) =>
-        Option.isSome(parent) ? traced : Effect.locally(self, HttpClient.currentTracerDisabledWhen, () => true)
+        Option.isSome(parent) ? traced() : Effect.locally(self, HttpClient.currentTracerDisabledWhen, () => true)
     )
   })
 
@@ -440,6 +442,28 @@ const lastUpdateOf = (run: Run): number =>
     )
   )
 
+// Whether a run can change no more.
+const isFinished = (run: Run): boolean => run.status != null && RunStatus.isTerminal(run.status)
+
+// The one loop of every poll (`watch`, the waits, `watchTask`): `poll` at once, then again after
+// each pause the schedule decides, fed the last answer, until the schedule gives up or an answer
+// is the last (`isLast`). A poll is sent only when the reader pulls: nothing is polled after the
+// end, nor after the reader stopped.
+const polling = <A>(
+  schedule: Schedule.Schedule<unknown, A>,
+  poll: Effect.Effect<A, RunsError.RunsError>,
+  isLast: (answer: A) => boolean
+): Stream.Stream<A, RunsError.RunsError> =>
+  Stream.unwrap(Effect.map(Schedule.driver(schedule), (driver) =>
+    // The last answer, none before the first poll, "done" once an answer was the last.
+    Stream.unfoldEffect(Option.none<A>() as Option.Option<A> | "done", (last) =>
+      Effect.gen(function*() {
+        if (last === "done") return Option.none()
+        if (Option.isSome(last) && Option.isNone(yield* Effect.option(driver.next(last.value)))) return Option.none()
+        const answer = yield* poll
+        return Option.some([answer, isLast(answer) ? "done" as const : Option.some(answer)] as const)
+      }))))
+
 /**
  * Makes the service over the `HttpClient` of the context. Fails with `InvalidRequest` when
  * the options are unusable (a host without a scheme, a plain-http host that is not loopback,
@@ -502,7 +526,6 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const watchTask: Service["watchTask"] = (params, options) =>
       Stream.unwrap(Effect.gen(function*() {
         const { schedule, since: from, ...callOptions } = options ?? {}
-        const driver = yield* Schedule.driver(schedule ?? defaultWatchTaskSchedule)
         const since = from?.getTime() ?? (yield* Clock.currentTimeMillis)
         const task = { taskID: params.taskID, taskSlug: params.taskSlug }
         // The runs emitted that may show again: until a run has finished, each change brings it
@@ -528,20 +551,13 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
           }
           windowStart = Math.max(since, until - overlapMs)
           for (const [id, run] of emitted) {
-            if (run.status != null && RunStatus.isTerminal(run.status) && lastUpdateOf(run) < windowStart) {
+            if (isFinished(run) && lastUpdateOf(run) < windowStart) {
               emitted.delete(id)
             }
           }
           return fresh
         })
-        return Stream.flattenIterables(
-          Stream.unfoldEffect(undefined as ReadonlyArray<Run> | undefined, (last) =>
-            Effect.gen(function*() {
-              if (last !== undefined && Option.isNone(yield* Effect.option(driver.next(last)))) return Option.none()
-              const fresh = yield* poll
-              return Option.some([fresh, fresh] as const)
-            }))
-        )
+        return Stream.flattenIterables(polling(schedule ?? defaultWatchTaskSchedule, poll, () => false))
       }))
 
     // A call's deadline bounds the whole wait, polls and pauses included: each poll ends by it
@@ -578,28 +594,16 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       ))
     }
 
-    // The one rule of a wait: poll, then ask the schedule (fed the run) for the pause before the
-    // next poll, until a poll sees the run finished or the schedule gives up. Every poll is
-    // emitted. A poll is sent only when the reader pulls: nothing is polled after the end, nor
-    // after the reader stopped.
+    // A wait: the run polled until a poll sees it finished, or the schedule (fed each run) gives
+    // up. Every poll is emitted.
     const polls = (
       params: { readonly id: string },
       schedule: Schedule.Schedule<unknown, Run> | undefined,
       options: Call.CallOptions
-    ): Stream.Stream<Run, RunsError.RunsError> =>
-      Stream.unwrap(Effect.map(Schedule.driver(schedule ?? defaultAwaitSchedule), (driver) => {
-        const check: Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
-        // The run the last poll saw, `undefined` before the first, `null` once the wait is over.
-        return Stream.unfoldEffect(undefined as Run | undefined | null, (last) =>
-          Effect.gen(function*() {
-            if (last === null) return Option.none()
-            // A schedule that gives up ends the wait with the run as it last was.
-            if (last !== undefined && Option.isNone(yield* Effect.option(driver.next(last)))) return Option.none()
-            const run = yield* getRun(params, options, check)
-            const finished = run.status != null && RunStatus.isTerminal(run.status)
-            return Option.some([run, finished ? null : run] as const)
-          }))
-      }))
+    ): Stream.Stream<Run, RunsError.RunsError> => {
+      const check: Check<Run> = (run, json) => isRun(params.id)(run, json) ?? hasStatus(run)
+      return polling(schedule ?? defaultAwaitSchedule, getRun(params, options, check), isFinished)
+    }
 
     // A wait's first poll emits or fails: a wait never ends empty.
     const lastOf = <A>(waiting: Stream.Stream<A, RunsError.RunsError>) =>
