@@ -252,11 +252,9 @@ let clientOf: (client: AirplaneRuns) => Client
  */
 export class RunList implements AsyncIterable<Run> {
   /** @internal */
-  /** @internal */
   readonly #client: Client
   /** @internal */
   readonly #params: ListParams
-  /** @internal */
   /** @internal */
   readonly #options: ListOptions
 
@@ -305,7 +303,6 @@ export class RunList implements AsyncIterable<Run> {
  * @category models
  */
 export class RunsResource {
-  /** @internal */
   /** @internal */
   readonly #owner: AirplaneRuns
   /** @internal */
@@ -452,7 +449,6 @@ export class AirplaneRuns {
    * @since 0.1.0
    */
   readonly runs: RunsResource
-  /** @internal */
   /** @internal */
   readonly #client: Client
 
