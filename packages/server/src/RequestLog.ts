@@ -33,6 +33,13 @@ export interface Entry {
   readonly fault: string | null
   /** Whether an `Idempotency-Key` replay answered. */
   readonly replayed: boolean
+  /**
+   * The `X-Request-Id` the answer carried, as a client's errors and raw answers report it;
+   * `null` when the connection was closed without an answer.
+   *
+   * @since 0.2.0
+   */
+  readonly requestId: string | null
 }
 
 /**

@@ -44,6 +44,20 @@ describe("entries", () => {
     assert.strictEqual(entry!.at, new Date(server.store.now()).toISOString())
   })
 
+  it("hold the X-Request-Id of each answer, the API's, an error's and a fault's; none when the connection was cut", async () => {
+    const ok = await get(server, "/runs/list?limit=1")
+    const missing = await get(server, "/runs/get?id=run_missing")
+    server.faults.add({ route: "runs/get", kind: "status", status: 503, times: 1 })
+    const faulted = await get(server, "/runs/get?id=run_any")
+    server.faults.add({ route: "runs/list", kind: "reset", times: 1 })
+    await get(server, "/runs/list").catch(() => undefined)
+    const ids = [ok, missing, faulted].map((answer) => answer.headers.get("x-request-id"))
+    assert.deepStrictEqual([ok.status, missing.status, faulted.status], [200, 404, 503])
+    for (const id of ids) assert.match(id ?? "", /^req_[0-9a-f]{24}$/)
+    assert.strictEqual(new Set(ids).size, 3)
+    assert.deepStrictEqual(server.requestLog.entries().map((entry) => entry.requestId), [...ids, null])
+  })
+
   it("keep a POST body exactly as sent, and a query key sent twice with its last value", async () => {
     const body = "{ \"slug\" :  \"hello_world\",\n \"paramValues\": {\"n\": 1} }"
     const answer = await post(server, "/tasks/execute?envSlug=prod", body)
@@ -152,6 +166,7 @@ describe("capacity", () => {
         path,
         query: {},
         headers: {},
+        requestId: null,
         body: null,
         status: 200,
         fault: null,

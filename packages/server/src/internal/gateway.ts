@@ -31,6 +31,8 @@ type Response = HttpServerResponse.HttpServerResponse
 
 const apiPrefix = `${Endpoints.basePath}/`
 
+const requestIdHeader = "x-request-id"
+
 /** A request to the API as it arrived. */
 interface Arrival {
   /** When it arrived, on the store's clock (ISO 8601). */
@@ -133,7 +135,14 @@ export const make = (options: Options) => {
         : keys.answer(claim, app)
       // The one place latency is added: before every answer, within the span that holds a key "in flight".
       const answered = keys.settle(claim, Effect.zipRight(pause(delayMs), source))
-      const response = yield* change(fault, request, answered).pipe(Effect.catchAllCause(recover(request, url)))
+      const answer = yield* change(fault, request, answered).pipe(Effect.catchAllCause(recover(request, url)))
+      // Every answer, the API's, a fault's or an error, carries an id, as a real API's edge
+      // gives one: a client reports it with its errors and raw answers.
+      const status = Reset.statusSeen(answer)
+      const requestId = status === null ? null : `req_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`
+      const response = answer === null || requestId === null
+        ? answer
+        : HttpServerResponse.setHeader(answer, requestIdHeader, requestId)
       log.record({
         at: arrival.at,
         method: request.method,
@@ -141,9 +150,10 @@ export const make = (options: Options) => {
         query: Object.fromEntries(url.searchParams),
         headers: RequestLog.redact(request.headers),
         body: arrival.body,
-        status: Reset.statusSeen(response),
+        status,
         fault: fault === undefined ? null : fault.fault.kind,
-        replayed: claim._tag === "Replay"
+        replayed: claim._tag === "Replay",
+        requestId
       })
       return response ?? HttpServerResponse.empty({ status: 499 })
     })
