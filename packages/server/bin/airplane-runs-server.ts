@@ -3,8 +3,8 @@
  * The embedded Airplane Runs API server on a port, for curl, Swagger UI and local
  * development: `airplane-runs-server --port 4010 --runs 1000 --days 7 --latency 20`.
  */
+import * as Cli from "../src/Cli.js"
 import { RunsServer } from "../src/index.js"
-import * as Cli from "../src/internal/cli.js"
 
 const fail = (message: string): never => {
   console.error(`airplane-runs-server: ${message}\n\n${Cli.usage}`)

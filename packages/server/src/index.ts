@@ -3,6 +3,10 @@
  */
 
 /**
+ * @since 0.2.0
+ */
+export * as Cli from "./Cli.js"
+/**
  * @since 0.1.0
  */
 export * as Faults from "./Faults.js"

@@ -1,6 +1,6 @@
 import { RunsServer, RunStore } from "@airplane-runs/server"
 import { assert, describe, it } from "@effect/vitest"
-import * as Cli from "../src/internal/cli.js"
+import * as Cli from "../src/Cli.js"
 
 describe("Cli.parse", () => {
   it("defaults to port 4010 and the default seed, its window ending at the start", () => {

@@ -1,12 +1,32 @@
 /**
  * The command line of `airplane-runs-server`: its flags read into the server's options, and
- * the banner it prints once it listens. Apart from the bin, so a test reads flags in process.
+ * the banner it prints once it listens. Public so that another command line (the `server`
+ * command of `@airplane-runs/cli`) serves with the very same flags and banner.
+ *
+ * @example
+ * ```ts
+ * import { Cli, RunsServer } from "@airplane-runs/server"
+ *
+ * const parsed = Cli.parse(["--port", "0", "--days", "7"])
+ * if (parsed._tag === "Serve") {
+ *   await using server = await RunsServer.start(parsed.options)
+ *   console.log(Cli.banner(server, parsed.options))
+ * }
+ * ```
+ *
+ * @since 0.2.0
  */
 import { Endpoints } from "@airplane-runs/contract"
 import { parseArgs } from "node:util"
-import * as RunsServer from "../RunsServer.js"
-import * as RunStore from "../RunStore.js"
+import * as RunsServer from "./RunsServer.js"
+import * as RunStore from "./RunStore.js"
 
+/**
+ * The help text of the flags.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
 export const usage = `Usage: airplane-runs-server [options]
 
   --port <n>          port to listen on (default 4010; 0 picks a free one)
@@ -23,7 +43,13 @@ export const usage = `Usage: airplane-runs-server [options]
   --clock <kind>      "effect" (real time, the default) or "manual" (moved by POST /_admin/clock/advance)
   -h, --help          show this help`
 
-/** What the command line asks for. */
+/**
+ * What the command line asks for: the help, nothing usable (and why), or a server with these
+ * options.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export type Parsed =
   | { readonly _tag: "Help" }
   | { readonly _tag: "Invalid"; readonly message: string }
@@ -54,7 +80,13 @@ const date = (name: string, value: string | undefined): Date | undefined => {
   return parsed
 }
 
-/** Reads the flags. */
+/**
+ * Reads the flags (the arguments after the program's name). Never throws: a flag it does not
+ * know, a missing value or a bad one is `Invalid`, with a message to show.
+ *
+ * @since 0.2.0
+ * @category parsing
+ */
 export const parse = (args: ReadonlyArray<string>): Parsed => {
   try {
     const { values } = parseArgs({
@@ -108,7 +140,12 @@ const timestampsLine = {
   rfc3339: "all in RFC 3339"
 } as const
 
-/** What the CLI prints once the server listens: where, with what data, and a first request. */
+/**
+ * What the CLI prints once the server listens: where, with what data, and a first request.
+ *
+ * @since 0.2.0
+ * @category formatting
+ */
 export const banner = (server: RunsServer.Service, options: RunsServer.Options): string => {
   const { since, until } = server.store.window
   const days = Math.round((until.getTime() - since.getTime()) / 86_400_000)
