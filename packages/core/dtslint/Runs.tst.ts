@@ -1,6 +1,7 @@
 import type { Json } from "@airplane-runs/contract"
 import type { Ids } from "@airplane-runs/contract"
 import type { RunsError } from "@airplane-runs/core"
+import type { ResponseInfo } from "@airplane-runs/core"
 import { Runs } from "@airplane-runs/core"
 import type { HttpClient } from "@effect/platform"
 import type { ConfigError, Layer, Stream } from "effect"
@@ -18,6 +19,24 @@ describe("Runs operations", () => {
     expect(runs.listPage({ page: 2 })).type.toBe<Effect.Effect<Runs.RunsPage, RunsError.RunsError>>()
     expect(runs.awaitCompletion({ id: "run1" })).type.toBe<Effect.Effect<Runs.Run, RunsError.RunsError>>()
     expect(runs.awaitOutputs({ id: "run1" })).type.toBe<Effect.Effect<Runs.Completed, RunsError.RunsError>>()
+  })
+
+  test("withResponse answers each one-request operation's value with its answer", () => {
+    type Answered<A> = Effect.Effect<ResponseInfo.WithResponse<A>, RunsError.RunsError>
+    expect(runs.withResponse.get({ id: "run1" })).type.toBe<Answered<Runs.Run>>()
+    expect(runs.withResponse.getOutputs({ id: "run1" })).type.toBe<Answered<Json.Json>>()
+    expect(runs.withResponse.cancel({ runID: "run1" })).type.toBe<Answered<void>>()
+    expect(runs.withResponse.execute({ slug: "hello_world" })).type.toBe<Answered<Ids.RunId>>()
+    expect(runs.withResponse.listPage({ page: 2 })).type.toBe<Answered<Runs.RunsPage>>()
+    expect<ResponseInfo.ResponseInfo>().type.toBe<{
+      readonly status: number
+      readonly headers: Readonly<Record<string, string>>
+      readonly requestId: string | undefined
+      readonly attempts: number
+      readonly elapsedMs: number
+    }>()
+    expect(runs.withResponse).type.not.toHaveProperty("list")
+    expect(runs.withResponse).type.not.toHaveProperty("awaitCompletion")
   })
 
   test("watch is a stream of runs that fails with RunsError and needs nothing", () => {

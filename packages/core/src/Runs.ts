@@ -51,7 +51,9 @@ import * as Call from "./internal/call.js"
 import * as Client from "./internal/client.js"
 import type { Check, Problem } from "./internal/decode.js"
 import * as Pages from "./internal/pages.js"
+import { withResponse as withResponseOf } from "./internal/response.js"
 import * as Settings from "./internal/settings.js"
+import type * as ResponseInfo from "./ResponseInfo.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 import * as RunsError from "./RunsError.js"
 
@@ -268,6 +270,45 @@ export interface Service {
     params: { readonly id: string },
     options?: AwaitOptions
   ) => Effect.Effect<Completed, RunsError.RunsError>
+  /**
+   * The one-request operations again, each answering its result with the answer it came from:
+   * `const { data, response } = yield* runs.withResponse.get({ id })`.
+   *
+   * @since 0.2.0
+   */
+  readonly withResponse: WithResponseService
+}
+
+/**
+ * The operations that send one request (and its retries), answering the result with the answer
+ * it came from (`{ data, response }`): the HTTP status, the headers (credentials redacted), the
+ * request id, the attempts and the time they took. Each is the operation of the same name in
+ * {@link Service}, with the same span, retries and errors.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WithResponseService {
+  readonly get: (
+    params: { readonly id: string },
+    options?: CallOptions
+  ) => Effect.Effect<ResponseInfo.WithResponse<Run>, RunsError.RunsError>
+  readonly getOutputs: (
+    params: { readonly id: string },
+    options?: CallOptions
+  ) => Effect.Effect<ResponseInfo.WithResponse<Json.Json>, RunsError.RunsError>
+  readonly cancel: (
+    params: { readonly runID: string },
+    options?: PostOptions
+  ) => Effect.Effect<ResponseInfo.WithResponse<void>, RunsError.RunsError>
+  readonly execute: (
+    params: ExecuteParams,
+    options?: PostOptions
+  ) => Effect.Effect<ResponseInfo.WithResponse<Ids.RunId>, RunsError.RunsError>
+  readonly listPage: (
+    params?: ListParams & { readonly page?: number | undefined },
+    options?: CallOptions
+  ) => Effect.Effect<ResponseInfo.WithResponse<RunsPage>, RunsError.RunsError>
 }
 
 /**
@@ -477,44 +518,68 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
     const settings = yield* Settings.fromOptions(options)
     const client = Client.make(yield* HttpClient.HttpClient, settings)
 
-    const getRun = (params: { readonly id: string }, options: Call.CallOptions | undefined, check = isRun(params.id)) =>
-      calls.get(client, settings, params, options, check).pipe(span("Runs.get", { "airplane.run.id": params.id }))
+    // Each one-request operation once: its call, what it answers of the wire's answer, its span.
+    // The plain operation keeps the value; `withResponse`'s keeps the answer with it.
+    const answered = {
+      get: (params: { readonly id: string }, options: Call.CallOptions | undefined, check = isRun(params.id)) =>
+        calls.get(client, settings, params, options, check).pipe(span("Runs.get", { "airplane.run.id": params.id })),
+      getOutputs: (params: { readonly id: string }, options: CallOptions | undefined) =>
+        calls.getOutputs(client, settings, params, options, notAnError("output")).pipe(
+          Effect.map(Call.mapValue((answer) => answer.output)),
+          span("Runs.getOutputs", { "airplane.run.id": params.id })
+        ),
+      cancel: (params: { readonly runID: string }, options: PostOptions | undefined) =>
+        calls.cancel(client, settings, params, options, notAnError()).pipe(
+          Effect.map(Call.mapValue((): void => undefined)),
+          span("Runs.cancel", { "airplane.run.id": params.runID })
+        ),
+      execute: (params: ExecuteParams, options: PostOptions | undefined) =>
+        calls.execute(client, settings, params, options, hasRunId).pipe(
+          Effect.map(Call.mapValue((answer) => answer.runID)),
+          Effect.tap(({ value }) => Effect.annotateCurrentSpan("airplane.run.id", value)),
+          span("Runs.execute", { "airplane.task.id": params.id, "airplane.task.slug": params.slug })
+        ),
+      listPage: (params: ListParams, page: number, options: CallOptions | undefined) =>
+        calls.list(client, settings, { ...params, page }, options).pipe(
+          // A Go backend writes an empty list as `null`.
+          Effect.map(Call.mapValue((answer): RunsPage => ({ page, runs: answer.runs ?? [] }))),
+          span("Runs.listPage", {
+            "airplane.page": page,
+            "airplane.task.id": params.taskID,
+            "airplane.task.slug": params.taskSlug
+          })
+        )
+    }
+
+    const getRun = (params: { readonly id: string }, options: Call.CallOptions | undefined, check?: Check<Run>) =>
+      Effect.map(answered.get(params, options, check), Call.valueOf)
 
     const get: Service["get"] = (params, options) => getRun(params, options)
 
     const getOutputs: Service["getOutputs"] = (params, options) =>
-      calls.getOutputs(client, settings, params, options, notAnError("output")).pipe(
-        Effect.map((answer) => answer.output),
-        span("Runs.getOutputs", { "airplane.run.id": params.id })
-      )
+      Effect.map(answered.getOutputs(params, options), Call.valueOf)
 
-    const cancel: Service["cancel"] = (params, options) =>
-      calls.cancel(client, settings, params, options, notAnError()).pipe(
-        Effect.asVoid,
-        span("Runs.cancel", { "airplane.run.id": params.runID })
-      )
+    const cancel: Service["cancel"] = (params, options) => Effect.map(answered.cancel(params, options), Call.valueOf)
 
-    const execute: Service["execute"] = (params, options) =>
-      calls.execute(client, settings, params, options, hasRunId).pipe(
-        Effect.map((answer) => answer.runID),
-        Effect.tap((runID) => Effect.annotateCurrentSpan("airplane.run.id", runID)),
-        span("Runs.execute", { "airplane.task.id": params.id, "airplane.task.slug": params.slug })
-      )
+    const execute: Service["execute"] = (params, options) => Effect.map(answered.execute(params, options), Call.valueOf)
 
     const fetchPage = (params: ListParams, page: number, options: CallOptions | undefined) =>
-      calls.list(client, settings, { ...params, page }, options).pipe(
-        // A Go backend writes an empty list as `null`.
-        Effect.map((answer): RunsPage => ({ page, runs: answer.runs ?? [] })),
-        span("Runs.listPage", {
-          "airplane.page": page,
-          "airplane.task.id": params.taskID,
-          "airplane.task.slug": params.taskSlug
-        })
-      )
+      Effect.map(answered.listPage(params, page, options), Call.valueOf)
 
     const listPage: Service["listPage"] = (params = {}, options) => {
       const { page, ...rest } = params
       return fetchPage(rest, page ?? 0, options)
+    }
+
+    const withResponse: WithResponseService = {
+      get: (params, options) => Effect.flatMap(answered.get(params, options), withResponseOf),
+      getOutputs: (params, options) => Effect.flatMap(answered.getOutputs(params, options), withResponseOf),
+      cancel: (params, options) => Effect.flatMap(answered.cancel(params, options), withResponseOf),
+      execute: (params, options) => Effect.flatMap(answered.execute(params, options), withResponseOf),
+      listPage: (params = {}, options) => {
+        const { page, ...rest } = params
+        return Effect.flatMap(answered.listPage(rest, page ?? 0, options), withResponseOf)
+      }
     }
 
     const listPages: Service["listPages"] = (params = {}, options) =>
@@ -641,7 +706,8 @@ export const make = (options: Options): Effect.Effect<Service, RunsError.Invalid
       watch,
       watchTask,
       awaitCompletion,
-      awaitOutputs
+      awaitOutputs,
+      withResponse
     })
   })
 

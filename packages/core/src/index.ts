@@ -3,6 +3,10 @@
  */
 
 /**
+ * @since 0.2.0
+ */
+export * as ResponseInfo from "./ResponseInfo.js"
+/**
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"

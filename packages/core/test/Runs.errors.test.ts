@@ -8,7 +8,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, layer } from "@effect/vitest"
 import { Effect, Fiber, TestClock, TestContext } from "effect"
 import { expectTag, type Tag } from "./utils/errors.js"
-import { fresh, requests, seededRun, slowAnswersLanded, slowMs, testLayer } from "./utils/server.js"
+import { fresh, lastRequestId, requests, seededRun, slowAnswersLanded, slowMs, testLayer } from "./utils/server.js"
 import { paths } from "./utils/wire.js"
 
 // The main server: real time, real HTTP, fast retries by default.
@@ -26,7 +26,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.strictEqual(error.method, "GET")
         assert.strictEqual(error.path, paths.get)
         assert.isNotEmpty(error.error)
-        assert.isUndefined(error.requestId)
+        assert.strictEqual(error.requestId, yield* lastRequestId)
         assert.isUndefined(error.retryAfterMs)
         assert.isUndefined(error.retryable)
         // 401 is not retried, even by the default policy.
@@ -43,7 +43,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.include(get.error, "run_missing")
         assert.strictEqual(get.method, "GET")
         assert.strictEqual(get.path, paths.get)
-        assert.isUndefined(get.requestId)
+        assert.strictEqual(get.requestId, yield* lastRequestId)
         assert.isUndefined(get.retryAfterMs)
         assert.isUndefined(get.retryable)
 
@@ -68,7 +68,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.include(error.error, id)
         assert.strictEqual(error.method, "POST")
         assert.strictEqual(error.path, paths.cancel)
-        assert.isUndefined(error.requestId)
+        assert.strictEqual(error.requestId, yield* lastRequestId)
         assert.isUndefined(error.retryable)
         assert.strictEqual((yield* requests).length, 1)
         assert.strictEqual(server.store.get(id)!.status, "Succeeded")
@@ -107,7 +107,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
           assert.strictEqual(http.path, paths.get)
           assert.isUndefined(http.retryAfterMs)
           assert.isUndefined(http.retryable)
-          assert.isUndefined(http.requestId)
+          assert.strictEqual(http.requestId, yield* lastRequestId)
           assert.isTrue(RunsError.isHttpError(http))
           assert.include(http.message, `answered ${status}`)
           const log = yield* requests
@@ -138,7 +138,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.strictEqual(error.path, paths.list)
         assert.strictEqual(error.method, "GET")
         assert.isUndefined(error.retryable)
-        assert.isUndefined(error.requestId)
+        assert.strictEqual(error.requestId, yield* lastRequestId)
         assert.include(error.message, "wait 2 s before another attempt (Retry-After)")
       }))
 
@@ -277,7 +277,7 @@ layer(testLayer(), { excludeTestServices: true })("Runs over fetch", (it) => {
         assert.strictEqual(error.path, paths.get)
         assert.include(error.reason, "not JSON")
         assert.isUndefined(error.schemaPath)
-        assert.isUndefined(error.requestId)
+        assert.strictEqual(error.requestId, yield* lastRequestId)
         assert.strictEqual((yield* requests).length, 1)
       }))
 

@@ -2,11 +2,12 @@
  * One call of an endpoint, from its description in the contract: the input checked and
  * written as the wire wants it (query and body), then the stages: send and read, classify,
  * decode, retry, deadline. Everything it can fail with is a `RunsError`; the one that ends a
- * call says how many attempts it made over how long.
+ * call says how many attempts it made over how long, and so does its answer.
  */
 import * as Endpoints from "@airplane-runs/contract/Endpoints"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -57,6 +58,24 @@ export const targetOf = (endpoint: Endpoints.Any): Target => ({
   path: `${Endpoints.basePath}${endpoint.path}`
 })
 
+/** A call's decoded answer, with the response it came in and how hard the call tried. */
+export interface Answered<A> {
+  readonly value: A
+  /** The last attempt's response, its body read. */
+  readonly response: HttpClientResponse.HttpClientResponse
+  readonly attempts: number
+  readonly elapsedMs: number
+}
+
+/** The value of an answer. */
+export const valueOf = <A>(answered: Answered<A>): A => answered.value
+
+/** The answer with its value changed. */
+export const mapValue = <A, B>(f: (value: A) => B) => (answered: Answered<A>): Answered<B> => ({
+  ...answered,
+  value: f(answered.value)
+})
+
 /** An endpoint's call, given the client and settings of a `Runs` service. */
 export type Call<E extends Endpoints.Any> = (
   client: HttpClient.HttpClient,
@@ -64,7 +83,7 @@ export type Call<E extends Endpoints.Any> = (
   input: object,
   options: CallOptions | undefined,
   check?: Check<Schema.Schema.Type<E["answer"]>>
-) => Effect.Effect<Schema.Schema.Type<E["answer"]>, RunsError.RunsError>
+) => Effect.Effect<Answered<Schema.Schema.Type<E["answer"]>>, RunsError.RunsError>
 
 /**
  * The call of an endpoint. Its codecs are built here, once per endpoint: the calls are many,
@@ -118,7 +137,7 @@ export const make = <E extends Endpoints.Any>(endpoint: E): Call<E> => {
         }).pipe(
           Effect.flatMap((sent) =>
             isSuccess(sent.response.status)
-              ? decodeAnswer(target, sent, check)
+              ? Either.map(decodeAnswer(target, sent, check), (value) => ({ value, response: sent.response }))
               // The clock only for an error's Retry-After: a success, the common case, skips it.
               : Effect.flatMap(
                 Clock.currentTimeMillis,
@@ -137,10 +156,19 @@ export const make = <E extends Endpoints.Any>(endpoint: E): Call<E> => {
             duration: Math.max(0, deadline.at - startedAt),
             onTimeout: () => new RunsError.Timeout({ ...target, scope: "deadline", timeoutMs: deadline.timeoutMs })
           })
-          // The error that ends the call says how hard the call tried.
-          return Effect.catchAll(bounded, (error) =>
-            Effect.flatMap(Clock.currentTimeMillis, (end) =>
-              Effect.fail(rebuild(error, { attempts: progress.attempts, elapsedMs: end - startedAt }))))
+          // The answer, or the error, that ends the call says how hard the call tried.
+          return Effect.matchEffect(bounded, {
+            onFailure: (error) =>
+              Effect.flatMap(Clock.currentTimeMillis, (end) =>
+                Effect.fail(rebuild(error, { attempts: progress.attempts, elapsedMs: end - startedAt }))),
+            onSuccess: ({ response, value }) =>
+              Effect.map(Clock.currentTimeMillis, (end): Answered<Schema.Schema.Type<E["answer"]>> => ({
+                value,
+                response,
+                attempts: progress.attempts,
+                elapsedMs: end - startedAt
+              }))
+          })
         })
       }))
 }

@@ -60,6 +60,13 @@ export const fresh = Effect.flatMap(RunsServer.RunsServer, (server) =>
 /** The requests the server has logged since the last `fresh`. */
 export const requests = Effect.map(RunsServer.RunsServer, (server) => server.requestLog.entries())
 
+/** The `X-Request-Id` the server gave its last answer (each is `req_` and 24 hex digits). */
+export const lastRequestId = Effect.map(requests, (log) => {
+  const id = log.at(-1)?.requestId
+  if (id == null || !/^req_[0-9a-f]{24}$/.test(id)) throw new Error(`no request id in the server's last entry: ${id}`)
+  return id
+})
+
 /** Waits on the real clock, whatever `Clock` the test runs with. */
 export const realSleep = (ms: number): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
