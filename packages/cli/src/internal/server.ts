@@ -1,0 +1,44 @@
+/**
+ * `airplane-runs server`: the embedded server, as `airplane-runs-server` runs it: its own flags,
+ * read by the server package's `Cli.parse`, and its banner.
+ */
+import * as ServerCli from "@airplane-runs/server/Cli"
+import * as RunsServer from "@airplane-runs/server/RunsServer"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import * as ExitCode from "../ExitCode.js"
+import { CliError, usage } from "./errors.js"
+import * as Io from "./io.js"
+
+export const command = Command.make("server", {
+  // Passed through as they are: the server's own parser reads them.
+  flags: Args.text({ name: "flag" }).pipe(Args.repeated)
+}, ({ flags }) => {
+  const parsed = ServerCli.parse(flags)
+  switch (parsed._tag) {
+    case "Help":
+      return Io.out(`${ServerCli.usage.replace("airplane-runs-server", "airplane-runs server")}\n`)
+    case "Invalid":
+      return Effect.fail(usage(`server: ${parsed.message}. See airplane-runs server --help.`))
+    case "Serve":
+      return Effect.acquireRelease(
+        Effect.tryPromise({
+          try: () => RunsServer.start(parsed.options),
+          catch: (error) =>
+            new CliError({ message: `server: could not start: ${String(error)}`, exitCode: ExitCode.ExitCode.failed })
+        }),
+        (server) => Effect.promise(() => server.stop())
+      ).pipe(
+        Effect.tap((server) => Io.out(`${ServerCli.banner(server, parsed.options)}\n`)),
+        Effect.zipRight(Effect.never),
+        Effect.scoped
+      )
+  }
+}).pipe(
+  Command.withDescription(
+    `Serve the embedded Airplane Runs API, as airplane-runs-server does; its flags (airplane-runs server -- --help):\n\n${
+      ServerCli.usage.split("\n").slice(2).join("\n")
+    }`
+  )
+)
