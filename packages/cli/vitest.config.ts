@@ -1,4 +1,5 @@
 import { defineProject, mergeConfig } from "vitest/config"
 import shared from "../../vitest.shared.js"
 
-export default mergeConfig(shared, defineProject({ test: { name: "cli" } }))
+// The bin is bundled once for every test file (test/utils/bundle.ts).
+export default mergeConfig(shared, defineProject({ test: { name: "cli", globalSetup: ["test/utils/bundle.ts"] } }))

@@ -44,8 +44,10 @@ export const report = (cause: Cause.Cause<unknown>): Report => {
     }
   }
   const error = failure.value
-  // @effect/cli has printed its own message and the usage.
-  if (ValidationError.isValidationError(error)) return { line: undefined, exitCode: ExitCode.ExitCode.usage }
+  // @effect/cli has printed what was wrong; the way to the help follows it.
+  if (ValidationError.isValidationError(error)) {
+    return { line: "see airplane-runs --help, or --help after a command.", exitCode: ExitCode.ExitCode.usage }
+  }
   if (error instanceof CliError) return { line: oneLine(error.message), exitCode: error.exitCode }
   if (RunsError.isRunsError(error)) return { line: oneLine(error.message), exitCode: ExitCode.ofRunsError(error) }
   if (ConfigError.isConfigError(error)) {

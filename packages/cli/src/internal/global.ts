@@ -14,7 +14,9 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as ExitCode from "../ExitCode.js"
 import * as TimeSpan from "../TimeSpan.js"
+import { CliError } from "./errors.js"
 import { invalid } from "./validation.js"
 
 const env = Runs.environmentVariables
@@ -89,7 +91,17 @@ export const layer = (global: Global) => {
       onSome: (retries) => ({ retry: { maxAttempts: retries + 1 } })
     }),
     ...Option.match(global.timeout, { onNone: () => ({}), onSome: (deadline) => ({ deadline }) })
-  }).pipe(Layer.mapError((error) => error._tag === "InvalidRequest" ? error.relabel(given) : error))
+  }).pipe(Layer.mapError((error) =>
+    error._tag !== "InvalidRequest"
+      ? error
+      : error.issues.some((issue) => issue.startsWith(`${env.apiKey}: is not set`))
+      // core's words are for a program (Runs.layer); a person at a terminal has a flag.
+      ? new CliError({
+        message: `no API key: set ${env.apiKey} to your API key (tkn_...), or pass --api-key.`,
+        exitCode: ExitCode.ExitCode.usage
+      })
+      : error.relabel(given)
+  ))
   return Layer.provide(runs, NodeHttpClient.layerUndici)
 }
 

@@ -13,7 +13,10 @@ import * as Io from "./io.js"
 
 export const command = Command.make("server", {
   // Passed through as they are: the server's own parser reads them.
-  flags: Args.text({ name: "flag" }).pipe(Args.repeated)
+  flags: Args.text({ name: "flag" }).pipe(
+    Args.repeated,
+    Args.withDescription(`The server's own flags:\n\n${ServerCli.usage.split("\n").slice(2).join("\n")}`)
+  )
 }, ({ flags }) => {
   const parsed = ServerCli.parse(flags)
   switch (parsed._tag) {
@@ -36,9 +39,5 @@ export const command = Command.make("server", {
       )
   }
 }).pipe(
-  Command.withDescription(
-    `Serve the embedded Airplane Runs API, as airplane-runs-server does; its flags (airplane-runs server -- --help):\n\n${
-      ServerCli.usage.split("\n").slice(2).join("\n")
-    }`
-  )
+  Command.withDescription("Serve the embedded Airplane Runs API on a port, as airplane-runs-server does.")
 )
