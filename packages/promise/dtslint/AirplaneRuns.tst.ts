@@ -1,18 +1,21 @@
 import type { Json as ContractJson, Run as ContractRun } from "@airplane-runs/contract"
-import type { Runs } from "@airplane-runs/core"
+import type { ResponseInfo as CoreResponseInfo, Runs } from "@airplane-runs/core"
 import * as Facade from "@airplane-runs/promise"
 import { AirplaneRuns } from "@airplane-runs/promise"
 import type {
   AirplaneRunsError,
+  APIPromise,
   Completed,
   ExecuteParams,
   Json,
   ListParams,
   RateLimitedError,
+  ResponseInfo,
   Run,
   RunList,
   RunsPage,
-  TransportError
+  TransportError,
+  WithResponse
 } from "@airplane-runs/promise"
 import { describe, expect, test } from "tstyche"
 
@@ -38,18 +41,30 @@ describe("the facade's plain types", () => {
 
 describe("methods answer promises of plain types", () => {
   test("single calls", () => {
-    expect(client.runs.get({ id: "run1" })).type.toBe<Promise<Run>>()
-    expect(client.runs.getOutputs({ id: "run1" })).type.toBe<Promise<Json>>()
-    expect(client.runs.cancel({ runID: "run1" })).type.toBe<Promise<void>>()
-    expect(client.runs.execute({ slug: "hello_world" })).type.toBe<Promise<string>>()
+    expect(client.runs.get({ id: "run1" })).type.toBe<APIPromise<Run>>()
+    expect(client.runs.getOutputs({ id: "run1" })).type.toBe<APIPromise<Json>>()
+    expect(client.runs.cancel({ runID: "run1" })).type.toBe<APIPromise<void>>()
+    expect(client.runs.execute({ slug: "hello_world" })).type.toBe<APIPromise<string>>()
     expect(client.runs.awaitOutputs({ id: "run1" })).type.toBe<Promise<Completed>>()
+  })
+
+  test("the promise of a one-request call is a Promise, with withResponse()", () => {
+    expect<APIPromise<Run>>().type.toBeAssignableTo<Promise<Run>>()
+    expect(client.runs.get({ id: "run1" }).withResponse()).type.toBe<Promise<WithResponse<Run>>>()
+    expect(client.runs.list().page(0).withResponse()).type.toBe<Promise<WithResponse<RunsPage>>>()
+    expect(client.runs.awaitCompletion({ id: "run1" })).type.not.toHaveProperty("withResponse")
+  })
+
+  test("ResponseInfo and WithResponse are core's, stated again", () => {
+    expect<ResponseInfo>().type.toBe<CoreResponseInfo.ResponseInfo>()
+    expect<WithResponse<Run>>().type.toBe<CoreResponseInfo.WithResponse<Run>>()
   })
 
   test("lists iterate runs and pages", () => {
     expect(client.runs.list({ taskSlug: "x" })).type.toBe<RunList>()
     expect(client.runs.list()).type.toBeAssignableTo<AsyncIterable<Run>>()
     expect(client.runs.list().pages()).type.toBe<AsyncIterable<RunsPage>>()
-    expect(client.runs.list().page(1)).type.toBe<Promise<RunsPage>>()
+    expect(client.runs.list().page(1)).type.toBe<APIPromise<RunsPage>>()
   })
 
   test("watch iterates runs, with the options of a wait", () => {

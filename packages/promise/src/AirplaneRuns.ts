@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { APIPromise } from "./APIPromise.js"
 import { Client } from "./internal/client.js"
 import type { Completed, Json, Run, RunsPage } from "./Run.js"
 
@@ -287,12 +288,15 @@ export class RunList implements AsyncIterable<Run> {
   }
 
   /**
-   * One page, by its 0-based index.
+   * One page, by its 0-based index; `.withResponse()` gives its answer too.
    *
    * @since 0.1.0
    */
-  page(page: number): Promise<RunsPage> {
-    return this.#client.call(this.#options, (runs, options) => runs.listPage({ ...this.#params, page }, options))
+  page(page: number): APIPromise<RunsPage> {
+    return this.#client.answer(
+      this.#options,
+      (runs, options) => runs.withResponse.listPage({ ...this.#params, page }, options)
+    )
   }
 }
 
@@ -315,12 +319,13 @@ export class RunsResource {
   }
 
   /**
-   * A run by id.
+   * A run by id. `.withResponse()` gives the answer it came from too, as for each call that
+   * sends one request (see {@link APIPromise}).
    *
    * @since 0.1.0
    */
-  get(params: { readonly id: string }, options: RequestOptions = {}): Promise<Run> {
-    return this.#client.call(options, (runs, coreOptions) => runs.get(params, coreOptions))
+  get(params: { readonly id: string }, options: RequestOptions = {}): APIPromise<Run> {
+    return this.#client.answer(options, (runs, coreOptions) => runs.withResponse.get(params, coreOptions))
   }
 
   /**
@@ -328,8 +333,8 @@ export class RunsResource {
    *
    * @since 0.1.0
    */
-  getOutputs(params: { readonly id: string }, options: RequestOptions = {}): Promise<Json> {
-    return this.#client.call(options, (runs, coreOptions) => runs.getOutputs(params, coreOptions))
+  getOutputs(params: { readonly id: string }, options: RequestOptions = {}): APIPromise<Json> {
+    return this.#client.answer(options, (runs, coreOptions) => runs.withResponse.getOutputs(params, coreOptions))
   }
 
   /**
@@ -337,8 +342,8 @@ export class RunsResource {
    *
    * @since 0.1.0
    */
-  cancel(params: { readonly runID: string }, options: MutationOptions = {}): Promise<void> {
-    return this.#client.call(options, (runs, coreOptions) => runs.cancel(params, coreOptions))
+  cancel(params: { readonly runID: string }, options: MutationOptions = {}): APIPromise<void> {
+    return this.#client.answer(options, (runs, coreOptions) => runs.withResponse.cancel(params, coreOptions))
   }
 
   /**
@@ -346,8 +351,8 @@ export class RunsResource {
    *
    * @since 0.1.0
    */
-  execute(params: ExecuteParams, options: MutationOptions = {}): Promise<string> {
-    return this.#client.call(options, (runs, coreOptions) => runs.execute(params, coreOptions))
+  execute(params: ExecuteParams, options: MutationOptions = {}): APIPromise<string> {
+    return this.#client.answer(options, (runs, coreOptions) => runs.withResponse.execute(params, coreOptions))
   }
 
   /**

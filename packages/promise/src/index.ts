@@ -45,4 +45,5 @@ export {
   TransportError,
   UnauthorizedError
 } from "./AirplaneRunsError.js"
+export type { APIPromise, ResponseInfo, WithResponse } from "./APIPromise.js"
 export type { Completed, Json, Parameter, Permission, Run, RunsPage, RunStatus } from "./Run.js"

@@ -151,7 +151,8 @@ describe("names and printing", () => {
     const shown = printed(notFound)
     expect(shown).toContain("status: 404")
     expect(shown).toContain("code: 'run_not_found'")
-    expect(shown).not.toContain("requestId")
+    expect(notFound.requestId).toMatch(/^req_[0-9a-f]{24}$/)
+    expect(shown).toContain(`requestId: '${notFound.requestId}'`)
     expect(shown).not.toContain("undefined")
 
     server.faults.add({ route: "runs/list", kind: "status", status: 429, times: 1 })
@@ -170,7 +171,7 @@ describe("HTTP errors", () => {
       status: 400,
       code: "run_terminal",
       request: "POST /v0/runs/cancel",
-      requestId: undefined
+      requestId: apiRequests(server)[0]!.requestId
     })
     expect(error.message).toMatch(/POST \/v0\/runs\/cancel answered 400/)
     // Not retried: the request is wrong, not the moment.

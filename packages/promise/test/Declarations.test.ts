@@ -198,6 +198,7 @@ describe("the published declarations", () => {
 
   it("are the facade's modules", () => {
     expect([...published.keys()].map((name) => name.slice(outDir.length)).sort()).toEqual([
+      "APIPromise.d.ts",
       "AirplaneRuns.d.ts",
       "AirplaneRunsError.d.ts",
       "Run.d.ts",

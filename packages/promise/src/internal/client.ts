@@ -28,6 +28,7 @@ import type {
   WatchTaskOptions
 } from "../AirplaneRuns.js"
 import { InvalidRequestError } from "../AirplaneRunsError.js"
+import type { APIPromise, WithResponse } from "../APIPromise.js"
 import * as Errors from "./errors.js"
 import * as FetchHttpClient from "./fetchHttpClient.js"
 
@@ -146,6 +147,28 @@ export class Client {
     } finally {
       stopListening()
     }
+  }
+
+  /**
+   * One call of an operation that answers `{ data, response }`, as its result's promise (a
+   * plain `Promise`) with `withResponse()`. The result is an `await` of the answer, not a
+   * `then`, so the stack of a failure leads to the caller's own `await` (V8 follows a chain of
+   * awaits while each promise has one reaction).
+   */
+  answer<A>(
+    options: FacadeOptions,
+    f: (runs: Runs.Service, options: CoreOptions) => Effect.Effect<WithResponse<A>, RunsError.RunsError>
+  ): APIPromise<A> {
+    const answered = this.call(options, f)
+    const data = (async () => (await answered).data)()
+    return Object.assign(data, {
+      withResponse: () => {
+        // The result, its caller reading the answer instead, must not end the process with an
+        // unhandled rejection.
+        data.catch(() => {})
+        return answered
+      }
+    })
   }
 
   /** A stream, as an async iterator that pulls a chunk (a page) only when asked for more. */
