@@ -5,6 +5,7 @@
 import { RunsError } from "@airplane-runs/core"
 import { AirplaneRunsError } from "@airplane-runs/promise"
 import { Cause, Effect, Exit } from "effect"
+import * as cli from "./cli.js"
 import * as compose from "./compose.js"
 import * as faults from "./faults.js"
 import * as opentelemetry from "./opentelemetry.js"
@@ -46,6 +47,12 @@ const examples: Record<string, Example> = {
   opentelemetry: {
     about: "the client's spans through @effect/opentelemetry: one per operation, HTTP spans below, never the key",
     run: effect(opentelemetry.main)
+  },
+  cli: {
+    about: "airplane-runs at a terminal: a table, NDJSON to a file, a run waited for, one watched, two cancelled",
+    run: async () => {
+      await using _ = await cli.main()
+    }
   }
 }
 
