@@ -106,7 +106,7 @@ export const main = (argv: ReadonlyArray<string> = process.argv): void => {
     Effect.runFork(Fiber.interrupt(fiber))
   }
   const onInt = stop(ExitCode.ExitCode.interrupted)
-  const onTerm = stop(143)
+  const onTerm = stop(ExitCode.ExitCode.terminated)
   process.once("SIGINT", onInt)
   process.once("SIGTERM", onTerm)
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -32,7 +32,8 @@ export const ExitCode = {
   connection: 7,
   timeout: 8,
   invalidAnswer: 9,
-  interrupted: 130
+  interrupted: 130,
+  terminated: 143
 } as const
 
 /**
@@ -67,7 +68,8 @@ export const meanings: ReadonlyArray<readonly [code: ExitCode, meaning: string]>
   [ExitCode.connection, "the connection failed (refused, reset, unreachable), after the retries"],
   [ExitCode.timeout, "timed out (`--timeout`, or an attempt's 30 s)"],
   [ExitCode.invalidAnswer, "the answer could not be read (not JSON, not the shape of the API)"],
-  [ExitCode.interrupted, "interrupted (Ctrl-C)"]
+  [ExitCode.interrupted, "interrupted by Ctrl-C (SIGINT): requests aborted, a server stopped"],
+  [ExitCode.terminated, "stopped by SIGTERM, as Ctrl-C"]
 ]
 
 /**
