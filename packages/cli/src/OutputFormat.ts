@@ -6,9 +6,12 @@
  * @example
  * ```ts
  * import { OutputFormat } from "@airplane-runs/cli"
+ * import type { Runs } from "@airplane-runs/core"
  *
- * const csv = OutputFormat.writer("csv")
- * const text = csv.begin() + csv.rows([{ id: "run_1", status: "Succeeded" }]) + csv.end()
+ * const toCsv = (runs: ReadonlyArray<Runs.Run>) => {
+ *   const csv = OutputFormat.writer("csv")
+ *   return csv.begin() + csv.rows(runs) + csv.end()
+ * }
  * ```
  *
  * @since 0.2.0
@@ -89,8 +92,7 @@ export interface Writer {
 }
 
 /**
- * How a writer lays out: `width`, the columns a table must fit (none: as wide as it needs);
- * `pretty`, JSON indented for a person.
+ * How a writer lays out: `width`, the columns a table must fit (none: as wide as it needs).
  *
  * @since 0.2.0
  * @category models
