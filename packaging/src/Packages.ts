@@ -14,7 +14,7 @@ export const root = fileURLToPath(new URL("../..", import.meta.url))
 const bin = (name: string) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url))
 
 /** The packages published to npm, by folder under packages/. */
-export const publishable = ["contract", "core", "promise", "server"] as const
+export const publishable = ["contract", "core", "promise", "server", "cli"] as const
 
 export const run = (
   command: string,

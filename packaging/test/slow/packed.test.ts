@@ -6,6 +6,7 @@
  * against the embedded server, a CommonJS one, and the server's CLI.
  */
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { spawn } from "node:child_process"
 import {
   chmodSync,
   existsSync,
@@ -345,7 +346,7 @@ for (const manager of ["npm", "pnpm"] as const) {
       return () => rmSync(outside, { recursive: true, force: true })
     })
 
-    it("installs the four packages and Effect's 3.x line, and nothing of Effect 4", () => {
+    it("installs the five packages and Effect's 3.x line, and nothing of Effect 4", () => {
       const modules = join(app, "node_modules")
       for (const name of publishable) {
         const found = installed(modules, `@airplane-runs/${name}`)
@@ -380,6 +381,46 @@ for (const manager of ["npm", "pnpm"] as const) {
     it("installs the server's CLI", async () => {
       const { stdout } = await run(join(app, "node_modules", ".bin", "airplane-runs-server"), ["--help"], app)
       assert.include(stdout, "--port")
+    })
+
+    // The CLI as installed, run by npx: its own server command on a free port, then runs listed
+    // from it, in two formats, and an exit code.
+    it("installs airplane-runs: npx airplane-runs runs list works against the embedded server", async () => {
+      const npx = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
+        run("npx", ["--no", "airplane-runs", ...args], app, { ...blockEnv(app), ...env })
+      // The bin itself, not npx, so that the signal reaches the server's process.
+      const server = spawn(join(app, "node_modules", ".bin", "airplane-runs"), [
+        "server",
+        "--port",
+        "0",
+        "--runs",
+        "40"
+      ], {
+        cwd: app,
+        env: blockEnv(app)
+      })
+      let banner = ""
+      server.stdout.on("data", (chunk) => (banner += String(chunk)))
+      try {
+        while (!banner.includes("Ctrl-C stops it.")) {
+          if (server.exitCode !== null) assert.fail(`airplane-runs server exited: ${banner}`)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        const url = /listening on (http:\/\/\S+)/.exec(banner)![1]!
+        const env = { AIRPLANE_API_HOST: url, AIRPLANE_API_KEY: "tkn_embedded_test_key" }
+        const ndjson = await npx(["runs", "list", "--output", "ndjson"], env)
+        const ids = ndjson.stdout.trimEnd().split("\n").map((line) => JSON.parse(line).id)
+        assert.strictEqual(new Set(ids).size, 40)
+        const table = await npx(["runs", "list", "--max", "3"], { ...env, COLUMNS: "80" })
+        assert.deepStrictEqual(
+          table.stdout.trimEnd().split("\n").map((line) => line.split(/\s+/)[0]),
+          ["ID", ...ids.slice(0, 3)]
+        )
+        const missing = await npx(["runs", "get", "run_missing"], env).then(() => 0, (e: { code: number }) => e.code)
+        assert.strictEqual(missing, 3)
+      } finally {
+        server.kill("SIGTERM")
+      }
     })
   })
 }
