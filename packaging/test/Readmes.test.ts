@@ -66,15 +66,16 @@ describe("the READMEs", () => {
     }
   })
 
-  // The facade bundles the Effect it runs on (packages/promise/scripts/bundle.ts): its users
-  // install no Effect, and its README does not tell them to.
+  // The facade bundles the Effect it runs on (packages/promise/scripts/bundle.ts), and the CLI,
+  // an application rather than a library, depends on its own (the 3.x line, pinned by a tilde):
+  // their users install no Effect, and their READMEs do not tell them to.
   it("each package's README installs it with Effect's 3.x line, the facade without Effect, and says how to install it from a tarball", () => {
     for (const name of publishable) {
       const readme = text(join("packages", name, "README.md"))
       const lines = installCommands(readme).filter((line) => line.includes(`@airplane-runs/${name}`))
       assert.isNotEmpty(lines, `packages/${name}/README.md has no install line`)
       for (const line of lines) {
-        if (name === "promise") {
+        if (name === "promise" || name === "cli") {
           assert.notMatch(line, /(^|\s)(effect|@effect\/)/, line)
         } else {
           assert.include(line, "effect@^3.22", line)
@@ -114,8 +115,13 @@ describe("the publishable manifests", () => {
 
   it("every range on effect or @effect/* stays on the 3.x line (a caret or tilde on 3.x, or on 0.x)", () => {
     for (const name of publishable) {
-      const { peerDependencies = {} } = manifest(name)
-      if (name !== "promise") {
+      const { dependencies = {}, peerDependencies = {} } = manifest(name)
+      if (name === "cli") {
+        // An application: its own Effect, on the 3.x line, not its user's.
+        assert.match(dependencies.effect, /^~3\.22\.\d+$/, `${name}: effect`)
+        assert.match(dependencies["@effect/platform"], /^~0\.97\.\d+$/, `${name}: @effect/platform`)
+        assert.deepStrictEqual(peerDependencies, {}, `${name}: peers`)
+      } else if (name !== "promise") {
         assert.match(peerDependencies.effect, /^\^3\.22\.\d+$/, `${name}: effect peer`)
         assert.match(peerDependencies["@effect/platform"], /^\^0\.97\.\d+$/, `${name}: @effect/platform peer`)
       }
