@@ -21,6 +21,9 @@ export default [
   }),
   // The Swagger UI in headless Chromium.
   slowProject("browser", "packages/server", ["test/browser/**/*.test.ts"]),
+  // The client on every runtime that installs here (Node 20 and 22, Bun, Deno, workerd, the edge
+  // runtime, Chromium), against the embedded server: compat/README.md.
+  slowProject("compat", "compat", ["test/**/*.test.ts"], { testTimeout: 300_000, hookTimeout: 300_000 }),
   // The reliability suite at the full counts of `pnpm reliability` (reliability/src/Settings.ts).
   slowProject("reliability", "reliability", ["test/**/*.test.ts"], {
     env: { RELIABILITY_FULL: "1" },
