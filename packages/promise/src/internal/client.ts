@@ -10,6 +10,7 @@ import type * as RunsError from "@airplane-runs/core/RunsError"
 // undici.request on Node, the global fetch elsewhere: see the package's `imports`.
 import * as defaultHttpClient from "#defaultHttpClient"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -52,6 +53,37 @@ interface Failed {
 }
 const isFailed = (u: unknown): u is Failed => typeof u === "object" && u !== null && failed in u
 
+/**
+ * The variables of the options not given, read through core's `Runs.config` (so an empty one
+ * counts as unset, as in core), but one by one and only those: on Deno, reading a variable
+ * needs a permission (`--allow-env`) that a program passing its options need not grant, and
+ * reading all four made the constructor throw Deno's raw `NotCapable` even then. A variable the
+ * runtime refuses to show counts as unset; a refused key is reported by the constructor.
+ * Without `process` (browsers, Workers, edge runtimes) there is nothing to read.
+ */
+const readEnvironment = (options: ClientOptions) => {
+  const given: Record<keyof typeof Runs.environmentVariables, unknown> = {
+    apiKey: options.apiKey,
+    host: options.baseUrl,
+    envSlug: options.envSlug,
+    envId: options.envId
+  }
+  const env: Record<string, unknown> | undefined = (globalThis as any).process?.env
+  const values = new Map<string, string>()
+  let keyRefused: string | undefined
+  for (const [field, name] of Object.entries(Runs.environmentVariables)) {
+    if (env === undefined || given[field as keyof typeof given] !== undefined) continue
+    try {
+      const value = env[name]
+      if (typeof value === "string") values.set(name, value)
+    } catch (error) {
+      if (field === "apiKey") keyRefused = error instanceof Error ? error.message : String(error)
+    }
+  }
+  const environment = Effect.runSync(Effect.withConfigProvider(Runs.config, ConfigProvider.fromMap(values)))
+  return { environment, keyRefused }
+}
+
 /** One client's runtime and the calls in flight on it. */
 export class Client {
   private readonly runtime: ManagedRuntime.ManagedRuntime<Runs.Runs, RunsError.InvalidRequest>
@@ -67,11 +99,13 @@ export class Client {
   /** Throws `InvalidRequestError` for unusable options, in the caller's names. */
   constructor(options: ClientOptions) {
     // Options win over the environment; a variable set but empty counts as unset.
-    const environment = Effect.runSync(Runs.config)
+    const { environment, keyRefused } = readEnvironment(options)
     const apiKey = options.apiKey ?? environment.apiKey
     if (apiKey === undefined || apiKey === "") {
       throw new InvalidRequestError(
-        "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
+        keyRefused === undefined
+          ? "Missing API key: pass new AirplaneRuns({ apiKey }) or set AIRPLANE_API_KEY."
+          : `Missing API key: pass new AirplaneRuns({ apiKey }), or let the runtime read AIRPLANE_API_KEY, which it refused: ${keyRefused}`
       )
     }
     // Core's names of the options whose value came from the environment.
