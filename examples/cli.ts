@@ -2,11 +2,15 @@
  * cli: a short session of `airplane-runs`, the operator's command line, against the embedded
  * server: runs listed as a table, every run to an NDJSON file (with the progress line, when
  * stderr is a terminal), a run started and waited for, a run watched, two runs cancelled.
- * Each command is the real bin, run as a child process with its output on this terminal.
+ * The listing to a file is the real bin, a child process whose stdout is the file; the other
+ * commands run in this process (`Cli.run`, what the bin runs), their output on this terminal.
  *
  *   pnpm demo cli
  */
+import { Cli } from "@airplane-runs/cli"
 import { RunsServer } from "@airplane-runs/server"
+import { NodeContext } from "@effect/platform-node"
+import { ConfigProvider, Effect } from "effect"
 import { spawn } from "node:child_process"
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -25,13 +29,7 @@ export interface Session {
   readonly server: RunsServer.RunningServer
 }
 
-export interface Options {
-  /** Where the commands' stdout and stderr go: this terminal (the demo), or kept (a test). */
-  readonly stdio?: "inherit" | "pipe" | undefined
-}
-
-export const main = async (options: Options = {}): Promise<Session & AsyncDisposable> => {
-  const inherit = options.stdio !== "pipe"
+export const main = async (): Promise<Session & AsyncDisposable> => {
   const dir = mkdtempSync(join(tmpdir(), "airplane-runs-demo-cli-"))
   // 5,000 runs at 10 ms a page: a walk long enough to see its progress line. The server's clock
   // moves only when told: a started run waits, NotStarted, to be cancelled, and moves on (Queued
@@ -43,50 +41,58 @@ export const main = async (options: Options = {}): Promise<Session & AsyncDispos
     lifecycle: { queueMs: 1_000, startMs: 2_000, runMs: 3_000 }
   })
   const advancing = async <A>(during: () => Promise<A>): Promise<A> => {
-    const ticker = setInterval(() => server.advance!(500), 250)
+    const ticker = setInterval(() => server.advance!(500), 200)
     try {
       return await during()
     } finally {
       clearInterval(ticker)
     }
   }
-  const env = { ...process.env, AIRPLANE_API_HOST: server.url, AIRPLANE_API_KEY: server.apiKey }
+  // The commands find the server as a user's shell tells them: in AIRPLANE_API_HOST and _KEY.
+  const variables = { AIRPLANE_API_HOST: server.url, AIRPLANE_API_KEY: server.apiKey }
   const exitCodes: Array<number | null> = []
-
-  /** `airplane-runs ...args`, shown as typed; answers its stdout when `capture`. */
-  const airplaneRuns = async (args: ReadonlyArray<string>, redirect?: string): Promise<string> => {
+  const show = (args: ReadonlyArray<string>, redirect?: string) =>
     console.log(`\n$ airplane-runs ${args.join(" ")}${redirect === undefined ? "" : ` > ${redirect}`}`)
-    const file = redirect === undefined ? undefined : openSync(join(dir, redirect), "w")
+
+  /** `airplane-runs ...args`, in this process, its output on this terminal. */
+  const airplaneRuns = async (args: ReadonlyArray<string>): Promise<void> => {
+    show(args)
+    exitCodes.push(
+      await Cli.run(args).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromJson(variables)),
+        Effect.provide(NodeContext.layer),
+        Effect.runPromise
+      )
+    )
+  }
+  // The run a `tasks execute` just started: the newest of its task.
+  const newest = (taskSlug: string) => server.store.all({ taskSlug })[0]!.id!
+
+  /** `airplane-runs ...args > file`: the bin, its stdout the file, its stderr this terminal's. */
+  const toFile = async (args: ReadonlyArray<string>, redirect: string) => {
+    show(args, redirect)
+    const file = openSync(join(dir, redirect), "w")
     const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-      env,
-      stdio: ["ignore", file ?? "pipe", inherit ? "inherit" : "pipe"]
+      env: { ...process.env, ...variables },
+      stdio: ["ignore", file, "inherit"]
     })
-    let stdout = ""
-    child.stdout?.on("data", (chunk) => {
-      stdout += String(chunk)
-      if (inherit) process.stdout.write(chunk)
-    })
-    child.stderr?.on("data", () => undefined)
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
-    if (file !== undefined) closeSync(file)
-    exitCodes.push(code)
-    return stdout
+    exitCodes.push(await new Promise<number | null>((resolve) => child.on("close", resolve)))
+    closeSync(file)
   }
 
   console.log(`The embedded server listens on ${server.url}; the commands find it in AIRPLANE_API_HOST.`)
   await airplaneRuns(["runs", "list", "--max", "8"])
-  await airplaneRuns(["runs", "list", "--output", "ndjson"], "runs.ndjson")
+  await toFile(["runs", "list", "--output", "ndjson"], "runs.ndjson")
   const listed = readFileSync(join(dir, "runs.ndjson"), "utf8").trimEnd().split("\n").length
   console.log(`(${listed} runs in runs.ndjson, one JSON object a line)`)
   await advancing(() => airplaneRuns(["tasks", "execute", "hello_world", "--param", "name=Ada", "--wait"]))
-  const waited = server.store.all({ taskSlug: "hello_world" })[0]!.id!
-  const watched = (await airplaneRuns(["tasks", "execute", "send_invoice", "-p", "customer=Acme", "-p", "amount:=120"]))
-    .trim()
+  const waited = newest("hello_world")
+  await airplaneRuns(["tasks", "execute", "send_invoice", "-p", "customer=Acme", "-p", "amount:=120"])
+  const watched = newest("send_invoice")
   await advancing(() => airplaneRuns(["runs", "watch", watched]))
-  const cancelled = [
-    (await airplaneRuns(["tasks", "execute", "nightly_report"])).trim(),
-    (await airplaneRuns(["tasks", "execute", "sync_users"])).trim()
-  ]
+  await airplaneRuns(["tasks", "execute", "nightly_report"])
+  await airplaneRuns(["tasks", "execute", "sync_users"])
+  const cancelled = [newest("nightly_report"), newest("sync_users")]
   await airplaneRuns(["runs", "cancel", "--yes", ...cancelled])
   return {
     listed,
