@@ -1,8 +1,9 @@
 /**
  * The runtimes' entries, bundled by esbuild from the workspace's sources, each as that
  * runtime's resolver would pick the packages' files: the `imports` map of the facade chooses
- * `#defaultHttpClient` by the conditions given here (`node` on Node, and on Bun and Deno, whose
- * resolvers take `node` too; the default, `fetch`, on workerd, the edge and the browser).
+ * `#defaultHttpClient` by the conditions given here (`node` on Node; `bun` and `deno` first on
+ * Bun and Deno, whose resolvers take `node` too; the default, `fetch`, on workerd, the edge and
+ * the browser).
  * undici, the facade's dependency, stays an import, as it is in the published bundle.
  *
  * Also the sizes, minified and gzipped, of what each runtime's user would ship: the facade,
@@ -86,7 +87,7 @@ export interface Size {
   readonly client: keyof typeof sizeEntries
   readonly minified: number
   readonly gzipped: number
-  /** Whether the code imports undici: the facade's transport on Node and Deno, and only there. */
+  /** Whether the code imports undici: the facade's transport on Node, and only there. */
   readonly importsUndici: boolean
 }
 

