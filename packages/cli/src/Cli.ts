@@ -27,6 +27,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as ExitCode from "./ExitCode.js"
 import * as Errors from "./internal/errors.js"
+import * as Global from "./internal/global.js"
 import * as Io from "./internal/io.js"
 import * as RunsCommands from "./internal/runs.js"
 import * as Server from "./internal/server.js"
@@ -46,7 +47,7 @@ export const version = "0.1.0"
  * @since 0.2.0
  * @category commands
  */
-export const command = Command.make("airplane-runs").pipe(
+export const command = Global.root.pipe(
   Command.withDescription(
     "The Airplane Runs API from a terminal. The key comes from --api-key or AIRPLANE_API_KEY, the host from --host or AIRPLANE_API_HOST."
   ),

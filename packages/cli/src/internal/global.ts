@@ -4,6 +4,7 @@
  * the flags that were given and reading the `AIRPLANE_*` variables for the rest.
  */
 import * as Runs from "@airplane-runs/core/Runs"
+import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Config from "effect/Config"
@@ -115,6 +116,28 @@ export const logging = (verbose: boolean) =>
     Logger.minimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
   )
 
-/** Runs a command's program with the Runs service and the logging of the global options. */
-export const provide = (global: Global) => <A, E, R>(program: Effect.Effect<A, E, R>) =>
-  program.pipe(Effect.provide(layer(global)), Effect.provide(logging(global.verbose)))
+/**
+ * The root command, `airplane-runs`, which takes the global options too: before the command
+ * (`airplane-runs --host ... runs list`) as after it (`airplane-runs runs list --host ...`),
+ * where they win.
+ */
+export const root = Command.make("airplane-runs", options)
+
+const merge = (before: Global, after: Global): Global => ({
+  host: Option.orElse(after.host, () => before.host),
+  apiKey: Option.orElse(after.apiKey, () => before.apiKey),
+  envSlug: Option.orElse(after.envSlug, () => before.envSlug),
+  timeout: Option.orElse(after.timeout, () => before.timeout),
+  maxRetries: Option.orElse(after.maxRetries, () => before.maxRetries),
+  verbose: before.verbose || after.verbose
+})
+
+/**
+ * Runs a command's program with the Runs service and the logging of the global options, those
+ * given after the command over those given before it.
+ */
+export const provide = (global: Global) => <A, E, R>(program: (global: Global) => Effect.Effect<A, E, R>) =>
+  Effect.flatMap(root, (before) => {
+    const merged = merge(before, global)
+    return program(merged).pipe(Effect.provide(layer(merged)), Effect.provide(logging(merged.verbose)))
+  })

@@ -58,55 +58,69 @@ const list = Command.make("list", {
     Options.withDefault("table" as const)
   )
 }, (flags) =>
-  Effect.gen(function*() {
-    if (Option.isSome(flags.taskSlug) && Option.isSome(flags.taskId)) {
-      return yield* usage("--task-slug and --task-id both name the task: give one of them.")
-    }
-    const runs = yield* Runs.Runs
-    const writer = OutputFormat.writer(flags.output, { width: Io.width() })
-    const progress = yield* Progress.make(Progress.wanted())
-    const keep = flags.status.size === 0 ? () => true : (run: Runs.Run) => flags.status.has(run.status!)
-    yield* Io.out(writer.begin())
-    let left = Option.getOrElse(flags.max, () => Number.POSITIVE_INFINITY)
-    yield* runs.listPages({
-      taskSlug: Option.getOrUndefined(flags.taskSlug),
-      taskID: Option.getOrUndefined(flags.taskId),
-      since: Option.getOrUndefined(flags.since),
-      until: Option.getOrUndefined(flags.until)
-    }).pipe(
-      // A page at a time: filtered, its rows written at once, waiting while the pipe is full.
-      Stream.mapEffect((page) => {
-        const rows = page.runs.filter(keep).slice(0, left)
-        left -= rows.length
-        return Effect.zipRight(Io.out(writer.rows(rows)), progress.page(page.runs.length, rows.length))
-      }),
-      // Reading no page past --max.
-      Stream.takeUntil(() => left <= 0),
-      Stream.runDrain,
-      Effect.onExit(() => progress.done)
-    )
-    yield* Io.out(writer.end())
-  }).pipe(Global.provide(flags))).pipe(
+  Global.provide(flags)(() =>
+    Effect.gen(function*() {
+      if (Option.isSome(flags.taskSlug) && Option.isSome(flags.taskId)) {
+        return yield* usage("--task-slug and --task-id both name the task: give one of them.")
+      }
+      const runs = yield* Runs.Runs
+      const writer = OutputFormat.writer(flags.output, { width: Io.width() })
+      const progress = yield* Progress.make(Progress.wanted())
+      const keep = flags.status.size === 0 ? () => true : (run: Runs.Run) => flags.status.has(run.status!)
+      yield* Io.out(writer.begin())
+      let left = Option.getOrElse(flags.max, () => Number.POSITIVE_INFINITY)
+      yield* runs.listPages({
+        taskSlug: Option.getOrUndefined(flags.taskSlug),
+        taskID: Option.getOrUndefined(flags.taskId),
+        since: Option.getOrUndefined(flags.since),
+        until: Option.getOrUndefined(flags.until)
+      }).pipe(
+        // A page at a time: filtered, its rows written at once, waiting while the pipe is full.
+        Stream.mapEffect((page) => {
+          const rows = page.runs.filter(keep).slice(0, left)
+          left -= rows.length
+          return Effect.zipRight(Io.out(writer.rows(rows)), progress.page(page.runs.length, rows.length))
+        }),
+        // Reading no page past --max.
+        Stream.takeUntil(() => left <= 0),
+        Stream.runDrain,
+        Effect.onExit(() => progress.done)
+      )
+      yield* Io.out(writer.end())
+    })
+  )).pipe(
     Command.withDescription(
       "List runs, newest first, across every page: streamed as they come, in the memory of a page."
     )
   )
 
-const get = Command.make("get", { ...Global.options, id: runId }, (flags) =>
-  Effect.gen(function*() {
-    const runs = yield* Runs.Runs
-    yield* Io.out(Io.json(OutputFormat.toJson(yield* runs.get({ id: flags.id }))))
-  }).pipe(Global.provide(flags))).pipe(
-    Command.withDescription("Print a run as JSON (indented on a terminal, one line when piped).")
-  )
+const get = Command.make(
+  "get",
+  { ...Global.options, id: runId },
+  (flags) =>
+    Global.provide(flags)(() =>
+      Effect.gen(function*() {
+        const runs = yield* Runs.Runs
+        yield* Io.out(Io.json(OutputFormat.toJson(yield* runs.get({ id: flags.id }))))
+      })
+    )
+).pipe(
+  Command.withDescription("Print a run as JSON (indented on a terminal, one line when piped).")
+)
 
-const outputs = Command.make("outputs", { ...Global.options, id: runId }, (flags) =>
-  Effect.gen(function*() {
-    const runs = yield* Runs.Runs
-    yield* Io.out(Io.json(yield* runs.getOutputs({ id: flags.id })))
-  }).pipe(Global.provide(flags))).pipe(
-    Command.withDescription("Print a run's outputs as JSON (null until it has some).")
-  )
+const outputs = Command.make(
+  "outputs",
+  { ...Global.options, id: runId },
+  (flags) =>
+    Global.provide(flags)(() =>
+      Effect.gen(function*() {
+        const runs = yield* Runs.Runs
+        yield* Io.out(Io.json(yield* runs.getOutputs({ id: flags.id })))
+      })
+    )
+).pipe(
+  Command.withDescription("Print a run's outputs as JSON (null until it has some).")
+)
 
 /** How many runs `runs cancel` cancels at once. */
 const cancelConcurrency = 4
@@ -141,54 +155,64 @@ const cancel = Command.make("cancel", {
   yes: Options.boolean("yes").pipe(Options.withAlias("y"), Options.withDescription("Cancel without asking.")),
   ids: runId.pipe(Args.atLeast(1))
 }, (flags) =>
-  Effect.gen(function*() {
-    const ids = [...new Set(flags.ids)]
-    if (!flags.yes) {
-      if (!Io.inIsTerminal()) {
-        return yield* usage("cancel asks before it cancels, and stdin is not a terminal: add --yes to cancel anyway.")
+  Global.provide(flags)(() =>
+    Effect.gen(function*() {
+      const ids = [...new Set(flags.ids)]
+      if (!flags.yes) {
+        if (!Io.inIsTerminal()) {
+          return yield* usage("cancel asks before it cancels, and stdin is not a terminal: add --yes to cancel anyway.")
+        }
+        const answer = yield* Prompt.confirm({
+          message: `Cancel ${ids.length === 1 ? "run" : `${ids.length} runs:`} ${ids.join(", ")}?`,
+          initial: false
+        }).pipe(
+          Effect.catchIf(Terminal.isQuitException, () => Effect.succeed(false))
+        )
+        if (!answer) {
+          return yield* new CliError({ message: "Nothing was cancelled.", exitCode: ExitCode.ExitCode.failed })
+        }
       }
-      const answer = yield* Prompt.confirm({
-        message: `Cancel ${ids.length === 1 ? "run" : `${ids.length} runs:`} ${ids.join(", ")}?`,
-        initial: false
-      }).pipe(
-        Effect.catchIf(Terminal.isQuitException, () => Effect.succeed(false))
+      const runs = yield* Runs.Runs
+      // In the order given, each line as soon as it and those before it are known.
+      const failures = yield* Stream.fromIterable(ids).pipe(
+        Stream.mapEffect((id) => cancelOne(runs, id), { concurrency: cancelConcurrency }),
+        Stream.tap((result) => Io.out(result.line)),
+        Stream.filterMap((result) => Option.fromNullable(result.failure)),
+        Stream.runCollect
       )
-      if (!answer) return yield* new CliError({ message: "Nothing was cancelled.", exitCode: ExitCode.ExitCode.failed })
-    }
-    const runs = yield* Runs.Runs
-    // In the order given, each line as soon as it and those before it are known.
-    const failures = yield* Stream.fromIterable(ids).pipe(
-      Stream.mapEffect((id) => cancelOne(runs, id), { concurrency: cancelConcurrency }),
-      Stream.tap((result) => Io.out(result.line)),
-      Stream.filterMap((result) => Option.fromNullable(result.failure)),
-      Stream.runCollect
-    )
-    const first = Chunk.head(failures)
-    if (Option.isSome(first)) {
-      return yield* new CliError({
-        message: `${failures.length} of ${ids.length} run${ids.length === 1 ? " was" : "s were"} not cancelled.`,
-        exitCode: ExitCode.ofRunsError(first.value)
-      })
-    }
-  }).pipe(Global.provide(flags))).pipe(
+      const first = Chunk.head(failures)
+      if (Option.isSome(first)) {
+        return yield* new CliError({
+          message: `${failures.length} of ${ids.length} run${ids.length === 1 ? " was" : "s were"} not cancelled.`,
+          exitCode: ExitCode.ofRunsError(first.value)
+        })
+      }
+    })
+  )).pipe(
     Command.withDescription(
       `Cancel runs, ${cancelConcurrency} at a time, after asking (unless --yes), and print what each became.`
     )
   )
 
-const watch = Command.make("watch", { ...Global.options, id: runId }, (flags) =>
-  Effect.gen(function*() {
-    const runs = yield* Runs.Runs
-    const last = yield* runs.watch({ id: flags.id }, { deadline: Option.getOrUndefined(flags.timeout) }).pipe(
-      Stream.tap((run) => Io.out(Status.line(run))),
-      Stream.runLast
+const watch = Command.make(
+  "watch",
+  { ...Global.options, id: runId },
+  (flags) =>
+    Global.provide(flags)((global) =>
+      Effect.gen(function*() {
+        const runs = yield* Runs.Runs
+        const last = yield* runs.watch({ id: flags.id }, { deadline: Option.getOrUndefined(global.timeout) }).pipe(
+          Stream.tap((run) => Io.out(Status.line(run))),
+          Stream.runLast
+        )
+        yield* endedWell(last)
+      })
     )
-    yield* endedWell(last)
-  }).pipe(Global.provide(flags))).pipe(
-    Command.withDescription(
-      "Print a run's status each time it changes, until it has finished. Exits 1 if it ended Failed or Cancelled."
-    )
+).pipe(
+  Command.withDescription(
+    "Print a run's status each time it changes, until it has finished. Exits 1 if it ended Failed or Cancelled."
   )
+)
 
 /** Exit 1 when the run waited for did not succeed. */
 export const endedWell = (last: Option.Option<Runs.Run>) =>

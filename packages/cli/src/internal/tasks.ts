@@ -59,22 +59,24 @@ const execute = Command.make("execute", {
     )
   )
 }, (flags) =>
-  Effect.gen(function*() {
-    const runs = yield* Runs.Runs
-    const paramValues: Params = {
-      ...Option.getOrElse(flags.paramsJson, () => ({})),
-      ...Object.fromEntries(flags.params)
-    }
-    const id = yield* runs.execute({ slug: flags.slug, paramValues })
-    if (!flags.wait) return yield* Io.out(`${id}\n`)
-    yield* Io.err(`Started ${id} (${flags.slug}).\n`)
-    const last = yield* runs.watch({ id }, { deadline: Option.getOrUndefined(flags.timeout) }).pipe(
-      Stream.tap((run) => Io.err(Status.line(run))),
-      Stream.runLast
-    )
-    yield* Io.out(Io.json(yield* runs.getOutputs({ id })))
-    yield* endedWell(last)
-  }).pipe(Global.provide(flags))).pipe(
+  Global.provide(flags)((global) =>
+    Effect.gen(function*() {
+      const runs = yield* Runs.Runs
+      const paramValues: Params = {
+        ...Option.getOrElse(flags.paramsJson, () => ({})),
+        ...Object.fromEntries(flags.params)
+      }
+      const id = yield* runs.execute({ slug: flags.slug, paramValues })
+      if (!flags.wait) return yield* Io.out(`${id}\n`)
+      yield* Io.err(`Started ${id} (${flags.slug}).\n`)
+      const last = yield* runs.watch({ id }, { deadline: Option.getOrUndefined(global.timeout) }).pipe(
+        Stream.tap((run) => Io.err(Status.line(run))),
+        Stream.runLast
+      )
+      yield* Io.out(Io.json(yield* runs.getOutputs({ id })))
+      yield* endedWell(last)
+    })
+  )).pipe(
     Command.withDescription("Start a run of a task and print its id; with --wait, follow it to its end.")
   )
 
