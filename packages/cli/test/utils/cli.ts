@@ -19,7 +19,13 @@ export interface Target {
  */
 export const cli = (
   args: ReadonlyArray<string>,
-  options: { readonly target?: Target; readonly env?: Record<string, string>; readonly input?: string } = {}
+  options: {
+    readonly target?: Target
+    readonly env?: Record<string, string>
+    readonly input?: string
+    /** Options of node itself, such as a cap on its heap. */
+    readonly node?: ReadonlyArray<string>
+  } = {}
 ): Promise<Result> =>
   new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = Object.fromEntries(
@@ -29,7 +35,7 @@ export const cli = (
       env["AIRPLANE_API_HOST"] = options.target.url
       env["AIRPLANE_API_KEY"] = options.target.apiKey
     }
-    const child = spawn(process.execPath, [inject("cliBin"), ...args], {
+    const child = spawn(process.execPath, [...(options.node ?? []), inject("cliBin"), ...args], {
       env: { ...env, ...options.env, FORCE_COLOR: "0" },
       stdio: ["pipe", "pipe", "pipe"]
     })
