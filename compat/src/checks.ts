@@ -9,7 +9,7 @@
  * a retry after a 429 was not sent before the `Retry-After` the server asked for, which the
  * server's own clock tells.
  */
-import { Runs } from "@airplane-runs/core"
+import { Runs, RunsError } from "@airplane-runs/core"
 import * as Facade from "@airplane-runs/promise"
 import { FetchHttpClient } from "@effect/platform"
 import { Cause, Effect, Exit, Layer, Schedule, Stream } from "effect"
@@ -53,7 +53,7 @@ export interface Result {
 
 /** What a check needs of a client, written once per client below. */
 interface Client {
-  readonly execute: (slug: string, paramValues: Record<string, unknown>) => Promise<string>
+  readonly execute: (slug: string, paramValues: { readonly name: string }) => Promise<string>
   readonly awaitOutputs: (
     id: string
   ) => Promise<{ readonly status: string | null | undefined; readonly output: unknown }>
@@ -79,7 +79,7 @@ const facadeClient = (target: Target): Client => {
     retry: { initialDelayMs: 20, maxDelayMs: 200 }
   })
   return {
-    execute: (slug, paramValues) => client.runs.execute({ slug, paramValues: paramValues as any }),
+    execute: (slug, paramValues) => client.runs.execute({ slug, paramValues }),
     awaitOutputs: async (id) => {
       const { output, run } = await client.runs.awaitOutputs({ id }, { pollIntervalMs: 50 })
       return { status: run.status, output }
@@ -123,8 +123,7 @@ const coreClient = (target: Target): Client => {
     throw Cause.squash(exit.cause)
   }
   return {
-    execute: (slug, paramValues) =>
-      unwrap(Effect.flatMap(Runs.Runs, (runs) => runs.execute({ slug, paramValues: paramValues as any }))),
+    execute: (slug, paramValues) => unwrap(Effect.flatMap(Runs.Runs, (runs) => runs.execute({ slug, paramValues }))),
     awaitOutputs: (id) =>
       unwrap(
         Effect.flatMap(Runs.Runs, (runs) => runs.awaitOutputs({ id }, { schedule: Schedule.spaced("50 millis") })).pipe(
@@ -142,8 +141,7 @@ const coreClient = (target: Target): Client => {
       ),
     get: (id) => unwrap(Effect.flatMap(Runs.Runs, (runs) => runs.get({ id }))),
     notFound: (error) =>
-      typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "NotFound" &&
-        (error as { status?: unknown }).status === 404
+      error instanceof RunsError.NotFound && error._tag === "NotFound" && error.status === 404
         ? true
         : `not a NotFound: ${describe(error)}`,
     getAborted: async (id, signal) => {
