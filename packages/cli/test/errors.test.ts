@@ -41,24 +41,23 @@ const freePort = () =>
 describe("exit codes", () => {
   it("2, usage: a bad flag or value, no key, two tasks, a host refused; nothing is sent", async () => {
     const before = server.requestLog.entries().length
-    failsWith(await cli(["runs", "list", "--bogus"], { target }), 2, /Received unknown argument: '--bogus'/)
-    failsWith(await cli(["runs", "list", "--since", "yesterday"], { target }), 2, /--since: expected an RFC 3339 time/)
-    failsWith(await cli(["runs", "list", "--status", "done"], { target }), 2, /--status takes NotStarted, Queued/)
-    failsWith(await cli(["runs", "list", "--max", "0"], { target }), 2, /--max takes 1 or more/)
-    failsWith(
-      await cli(["runs", "get", id], { env: { AIRPLANE_API_HOST: server.url } }),
-      2,
-      /no API key: set AIRPLANE_API_KEY/
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, RegExp, Record<string, string>?]> = [
+      [["runs", "list", "--bogus"], /Received unknown argument: '--bogus'/],
+      [["runs", "list", "--since", "yesterday"], /--since: expected an RFC 3339 time/],
+      [["runs", "list", "--status", "done"], /--status takes NotStarted, Queued/],
+      [["runs", "list", "--max", "0"], /--max takes 1 or more/],
+      [["runs", "get", id], /no API key: set AIRPLANE_API_KEY/, { AIRPLANE_API_HOST: server.url }],
+      [["runs", "list", "--task-slug", "a", "--task-id", "b"], /--task-slug and --task-id both name the task/],
+      [["runs", "get", id, "--host", "ftp://example.com"], /--host: .*http/],
+      [["runs", "get", id, "--host", "http://example.com"], /--host: /],
+      [["runs", "get", " "], /Invalid get request, nothing was sent/],
+      [["tasks", "execute", "x", "-p", "n:={"], /takes JSON/]
+    ]
+    // Side by side: each is its own process, and none reaches the server.
+    const results = await Promise.all(
+      cases.map(([args, , env]) => cli(args, env === undefined ? { target } : { env }))
     )
-    failsWith(
-      await cli(["runs", "list", "--task-slug", "a", "--task-id", "b"], { target }),
-      2,
-      /--task-slug and --task-id both name the task/
-    )
-    failsWith(await cli(["runs", "get", id, "--host", "ftp://example.com"], { target }), 2, /--host: .*http/)
-    failsWith(await cli(["runs", "get", id, "--host", "http://example.com"], { target }), 2, /--host: /)
-    failsWith(await cli(["runs", "get", " "], { target }), 2, /Invalid get request, nothing was sent/)
-    failsWith(await cli(["tasks", "execute", "x", "-p", "n:={"], { target }), 2, /takes JSON/)
+    results.forEach((result, i) => failsWith(result, 2, cases[i]![1]))
     assert.strictEqual(server.requestLog.entries().length, before)
   })
 
