@@ -93,8 +93,9 @@ export const run = (args: ReadonlyArray<string>): Effect.Effect<ExitCode.ExitCod
 
 /**
  * The program of the `airplane-runs` binary: runs `process.argv` and sets `process.exitCode`.
- * Ctrl-C (SIGINT) or SIGTERM interrupts the command, whose requests are aborted and server
- * stopped, and it exits 130 or 143; a closed stdout (`| head`) ends it quietly.
+ * Ctrl-C (SIGINT) or SIGTERM interrupts the command, whose requests are aborted, and it exits
+ * 130 or 143; a server stops and exits 0, as `airplane-runs-server` does. A closed stdout
+ * (`| head`) ends it quietly.
  *
  * @since 0.2.0
  * @category running
@@ -116,6 +117,10 @@ export const main = (argv: ReadonlyArray<string> = process.argv): void => {
   fiber.addObserver((exit) => {
     process.off("SIGINT", onInt)
     process.off("SIGTERM", onTerm)
-    process.exitCode = Exit.isSuccess(exit) ? exit.value : signalled ?? ExitCode.ExitCode.interrupted
+    process.exitCode = Exit.isSuccess(exit)
+      ? exit.value
+      : Server.serving
+      ? ExitCode.ExitCode.ok
+      : signalled ?? ExitCode.ExitCode.interrupted
   })
 }

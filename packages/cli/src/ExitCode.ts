@@ -68,8 +68,8 @@ export const meanings: ReadonlyArray<readonly [code: ExitCode, meaning: string]>
   [ExitCode.connection, "the connection failed (refused, reset, unreachable), after the retries"],
   [ExitCode.timeout, "timed out (`--timeout`, or an attempt's 30 s)"],
   [ExitCode.invalidAnswer, "the answer could not be read (not JSON, not the shape of the API)"],
-  [ExitCode.interrupted, "interrupted by Ctrl-C (SIGINT): requests aborted, a server stopped"],
-  [ExitCode.terminated, "stopped by SIGTERM, as Ctrl-C"]
+  [ExitCode.interrupted, "interrupted by Ctrl-C (SIGINT), its requests aborted (`server` stops and exits 0)"],
+  [ExitCode.terminated, "stopped by SIGTERM, as by Ctrl-C"]
 ]
 
 /**

@@ -11,6 +11,12 @@ import * as ExitCode from "../ExitCode.js"
 import { CliError, usage } from "./errors.js"
 import * as Io from "./io.js"
 
+/**
+ * Whether a server is listening: a signal then stops it as it should stop, and the process
+ * exits 0, as `airplane-runs-server` does, not 130 or 143 as an interrupted command.
+ */
+export let serving = false
+
 export const command = Command.make("server", {
   // Passed through as they are: the server's own parser reads them.
   flags: Args.text({ name: "flag" }).pipe(
@@ -33,7 +39,10 @@ export const command = Command.make("server", {
         }),
         (server) => Effect.promise(() => server.stop())
       ).pipe(
-        Effect.tap((server) => Io.out(`${ServerCli.banner(server, parsed.options)}\n`)),
+        Effect.tap((server) => {
+          serving = true
+          return Io.out(`${ServerCli.banner(server, parsed.options)}\n`)
+        }),
         Effect.zipRight(Effect.never),
         Effect.scoped
       )
