@@ -826,7 +826,23 @@ export const layerConfig = (
         host: host ?? fromEnvironment.host,
         envSlug: envSlug ?? fromEnvironment.envSlug,
         envId: envId ?? fromEnvironment.envId
-      }),
+      }).pipe(
+        // A runtime may refuse to show its environment: on Deno without --allow-env a read
+        // throws, which Config reports as a defect. It is the caller's to fix, so it is typed.
+        Effect.catchAllDefect((defect) =>
+          Effect.fail(
+            new RunsError.InvalidRequest({
+              operation: "configure",
+              issues: [
+                `the environment could not be read (${defect instanceof Error ? defect.message : String(defect)}): ` +
+                `pass the options to Runs.layer, or let the runtime read ${
+                  Object.values(environmentVariables).join(", ")
+                } (Deno: --allow-env)`
+              ]
+            })
+          )
+        )
+      ),
       (read) =>
         read.apiKey === undefined
           ? Effect.fail(

@@ -70,6 +70,39 @@ describe("layerConfig", () => {
       }
     }))
 
+  it.effect("an environment the runtime refuses to show (Deno without --allow-env): InvalidRequest, not a defect", () =>
+    Effect.gen(function*() {
+      // As Deno's `process.env`: a variable it may not show throws when read.
+      const original = process.env
+      const refuse = (name: string | symbol) => {
+        if (typeof name === "string" && name.startsWith("AIRPLANE_")) {
+          throw new Error(`Requires env access to "${name}", run again with the --allow-env flag`)
+        }
+      }
+      const refusing = new Proxy(original, {
+        get: (target, name) => (refuse(name), Reflect.get(target, name)),
+        has: (target, name) => (refuse(name), Reflect.has(target, name))
+      })
+      const error = yield* Effect.acquireUseRelease(
+        Effect.sync(() => {
+          process.env = refusing
+        }),
+        () =>
+          Effect.flip(Layer.build(Runs.layerConfig()).pipe(Effect.scoped)).pipe(
+            Effect.withConfigProvider(ConfigProvider.fromEnv()),
+            Effect.provide(FetchHttpClient.layer)
+          ),
+        () =>
+          Effect.sync(() => {
+            process.env = original
+          })
+      )
+      assert.instanceOf(error, RunsError.InvalidRequest)
+      assert.strictEqual((error as RunsError.InvalidRequest).operation, "configure")
+      assert.include(error.message, "the environment could not be read (Requires env access to \"AIRPLANE_API_KEY\"")
+      assert.include(error.message, "pass the options to Runs.layer")
+    }))
+
   it.effect("names the variable a bad value came from", () =>
     Effect.gen(function*() {
       const error = yield* layerConfigFailure({ AIRPLANE_API_KEY: "tkn_x", AIRPLANE_API_HOST: "localhost:4010" })
