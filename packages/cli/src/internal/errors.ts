@@ -26,8 +26,8 @@ export interface Report {
   readonly exitCode: ExitCode.ExitCode
 }
 
-// One line: a message that spans lines (an API's error text) is joined.
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim()
+/** One line: a message that spans lines (an API's error text) is joined. */
+export const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim()
 
 /** The report of a failure: one line that says what happened and what to do, never a stack. */
 export const report = (cause: Cause.Cause<unknown>): Report => {

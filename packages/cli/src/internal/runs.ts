@@ -14,7 +14,7 @@ import * as Stream from "effect/Stream"
 import * as ExitCode from "../ExitCode.js"
 import * as OutputFormat from "../OutputFormat.js"
 import * as TimeSpan from "../TimeSpan.js"
-import { CliError, usage } from "./errors.js"
+import { CliError, oneLine, usage } from "./errors.js"
 import * as Global from "./global.js"
 import * as Io from "./io.js"
 import * as Progress from "./progress.js"
@@ -129,8 +129,6 @@ interface Cancelled {
   readonly line: string
   readonly failure?: RunsError.RunsError | undefined
 }
-
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ")
 
 const cancelOne = (runs: Runs.Service, id: string): Effect.Effect<Cancelled> =>
   runs.cancel({ runID: id }).pipe(
