@@ -19,6 +19,11 @@ export default [
     testTimeout: 300_000,
     sequence: { concurrent: false, groupOrder: 1 }
   }),
+  // The CLI's commands and exit codes as child processes, at a terminal (a pseudo-terminal
+  // session) and under a capped heap (15,000 runs), its bin bundled once as for the project cli.
+  slowProject("cli", "packages/cli", ["test/slow/**/*.test.ts"], { globalSetup: ["test/utils/bundle.ts"] }),
+  // The `pnpm demo cli` session: eight CLI commands against a server of 5,000 runs.
+  slowProject("examples", "examples", ["test/slow/**/*.test.ts"], { testTimeout: 120_000 }),
   // The Swagger UI in headless Chromium.
   slowProject("browser", "packages/server", ["test/browser/**/*.test.ts"]),
   // The client on every runtime that installs here (Node 20 and 22, Bun, Deno, workerd, the edge

@@ -1,4 +1,8 @@
-import { defineProject, mergeConfig } from "vitest/config"
+import { configDefaults, defineProject, mergeConfig } from "vitest/config"
 import shared from "../vitest.shared.js"
 
-export default mergeConfig(shared, defineProject({ test: { name: "examples" } }))
+// test/slow (the cli session, many processes) runs under `pnpm test:all`, as slow:examples.
+export default mergeConfig(
+  shared,
+  defineProject({ test: { name: "examples", exclude: [...configDefaults.exclude, "test/slow/**"] } })
+)

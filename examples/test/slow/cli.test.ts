@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as cli from "../cli.js"
+import * as cli from "../../cli.js"
 
 describe("cli example", () => {
   it("lists every run to a file, waits for one, watches one and cancels two, each command exiting 0", async () => {

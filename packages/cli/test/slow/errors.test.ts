@@ -5,7 +5,7 @@
 import { RunsServer } from "@airplane-runs/server"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { createServer } from "node:net"
-import { cli, type Result } from "./utils/cli.js"
+import { cli, type Result } from "../utils/cli.js"
 
 const key = "tkn_cli_secret_0123456789"
 let server: RunsServer.RunningServer

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { inject } from "vitest"
-import { cli } from "./utils/cli.js"
+import { cli } from "../utils/cli.js"
 
 const encode = Schema.encodeSync(Run.Run)
 let server: RunsServer.RunningServer

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { inject } from "vitest"
-import { cli } from "./utils/cli.js"
+import { cli } from "../utils/cli.js"
 
 let server: RunsServer.RunningServer
 let dir: string
