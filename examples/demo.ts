@@ -5,7 +5,6 @@
 import { RunsError } from "@airplane-runs/core"
 import { AirplaneRunsError } from "@airplane-runs/promise"
 import { Cause, Effect, Exit } from "effect"
-import * as cli from "./cli.js"
 import * as compose from "./compose.js"
 import * as faults from "./faults.js"
 import * as opentelemetry from "./opentelemetry.js"
@@ -50,7 +49,9 @@ const examples: Record<string, Example> = {
   },
   cli: {
     about: "airplane-runs at a terminal: a table, NDJSON to a file, a run waited for, one watched, two cancelled",
+    // Imported when run: @effect/cli and the CLI's bundle cost every other demo a second.
     run: async () => {
+      const cli = await import("./cli.js")
       await using _ = await cli.main()
     }
   }
