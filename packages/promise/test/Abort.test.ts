@@ -1,16 +1,6 @@
-import { AbortedError, type AirplaneRuns, AirplaneRunsError } from "@airplane-runs/promise"
-import type { RunsServer } from "@airplane-runs/server"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  apiRequests,
-  clientOf,
-  fresh,
-  rejection,
-  seededRun,
-  sleep,
-  startFrozenServer,
-  waitFor
-} from "./utils/server.js"
+import { AbortedError, AirplaneRunsError } from "@airplane-runs/promise"
+import { afterAll, describe, expect, it } from "vitest"
+import { apiRequests, fresh, rejection, seededRun, sleep, startFrozenServer, useApi, waitFor } from "./utils/server.js"
 
 // Every rejection that nobody handled while this file ran; the last test asserts there is none.
 const unhandled: Array<unknown> = []
@@ -19,23 +9,11 @@ const onUnhandled = (reason: unknown) => {
 }
 process.on("unhandledRejection", onUnhandled)
 
-let server: RunsServer.RunningServer
-let client: AirplaneRuns
+// Time stands still: runs stay unfinished, so there is time to abort a wait for one.
+const api = useApi(() => startFrozenServer({ seed: { runs: 120 } }))
 
-beforeAll(async () => {
-  // Time stands still: runs stay unfinished, so there is time to abort a wait for one.
-  server = await startFrozenServer({ seed: { runs: 120 } })
-  client = clientOf(server)
-})
-
-beforeEach(() => {
-  fresh(server)
-})
-
-afterAll(async () => {
+afterAll(() => {
   process.off("unhandledRejection", onUnhandled)
-  await client?.close()
-  await server?.stop()
 })
 
 /** Asserts an `AbortedError` that keeps the signal's reason as its cause. */
@@ -46,39 +24,39 @@ const expectAborted = (error: unknown, signal: AbortSignal) => {
 }
 
 /** Whether the server has taken the fault it was given: the request arrived (it logs it once answered). */
-const faultHit = () => server.faults.list().some((fault) => fault.hits > 0)
+const faultHit = () => api.server.faults.list().some((fault) => fault.hits > 0)
 
 describe("abort before the call", () => {
   it("every method rejects with AbortedError, and nothing is sent", async () => {
     const controller = new AbortController()
     controller.abort()
     const { signal } = controller
-    const run = seededRun(server, "Active")
-    expectAborted(await rejection(client.runs.get({ id: run.id! }, { signal })), signal)
-    expectAborted(await rejection(client.runs.getOutputs({ id: run.id! }, { signal })), signal)
-    expectAborted(await rejection(client.runs.cancel({ runID: run.id! }, { signal })), signal)
-    expectAborted(await rejection(client.runs.execute({ slug: "hello_world" }, { signal })), signal)
-    expectAborted(await rejection(client.runs.awaitCompletion({ id: run.id! }, { signal })), signal)
-    expectAborted(await rejection(client.runs.awaitOutputs({ id: run.id! }, { signal })), signal)
-    expectAborted(await rejection(client.runs.list({}, { signal }).page(0)), signal)
+    const run = seededRun(api.server, "Active")
+    expectAborted(await rejection(api.client.runs.get({ id: run.id! }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.getOutputs({ id: run.id! }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.cancel({ runID: run.id! }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.execute({ slug: "hello_world" }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.awaitCompletion({ id: run.id! }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.awaitOutputs({ id: run.id! }, { signal })), signal)
+    expectAborted(await rejection(api.client.runs.list({}, { signal }).page(0)), signal)
     const iterating = (async () => {
-      for await (const _ of client.runs.list({}, { signal })) return "iterated"
+      for await (const _ of api.client.runs.list({}, { signal })) return "iterated"
       return "empty"
     })()
     expectAborted(await rejection(iterating), signal)
     const paging = (async () => {
-      for await (const _ of client.runs.list({}, { signal }).pages()) return "iterated"
+      for await (const _ of api.client.runs.list({}, { signal }).pages()) return "iterated"
       return "empty"
     })()
     expectAborted(await rejection(paging), signal)
     await sleep(20)
-    expect(apiRequests(server)).toHaveLength(0)
-    expect(server.store.get(run.id!)!.status).toBe("Active")
+    expect(apiRequests(api.server)).toHaveLength(0)
+    expect(api.server.store.get(run.id!)!.status).toBe("Active")
   })
 
   it("AbortSignal.abort(reason) keeps the reason as the cause", async () => {
     const signal = AbortSignal.abort(new Error("shutting down"))
-    const error = await rejection(client.runs.get({ id: "run_any" }, { signal }))
+    const error = await rejection(api.client.runs.get({ id: "run_any" }, { signal }))
     expectAborted(error, signal)
     expect(((error as AbortedError).cause as Error).message).toBe("shutting down")
   })
@@ -86,65 +64,69 @@ describe("abort before the call", () => {
 
 describe("abort during a call", () => {
   it("during a request: rejects before the server has answered", async () => {
-    server.faults.add({ route: "runs/get", kind: "slow", delayMs: 5_000 })
+    api.server.faults.add({ route: "runs/get", kind: "slow", delayMs: 5_000 })
     const controller = new AbortController()
-    const call = rejection(client.runs.get({ id: seededRun(server, "Succeeded").id! }, { signal: controller.signal }))
+    const call = rejection(
+      api.client.runs.get({ id: seededRun(api.server, "Succeeded").id! }, { signal: controller.signal })
+    )
     await waitFor("the request to reach the server", faultHit)
     controller.abort()
     expectAborted(await call, controller.signal)
     // The server logs a request once it has answered it: it had not, so the abort did not wait for it.
-    expect(apiRequests(server)).toHaveLength(0)
+    expect(apiRequests(api.server)).toHaveLength(0)
   })
 
   it("during the wait between attempts: rejects, and no further attempt is made", async () => {
-    server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "30", times: 5 })
+    api.server.faults.add({ route: "runs/get", kind: "status", status: 429, retryAfter: "30", times: 5 })
     const controller = new AbortController()
-    const call = rejection(client.runs.get({ id: "run_any" }, { signal: controller.signal }))
-    await waitFor("the first attempt", () => apiRequests(server).length === 1)
+    const call = rejection(api.client.runs.get({ id: "run_any" }, { signal: controller.signal }))
+    await waitFor("the first attempt", () => apiRequests(api.server).length === 1)
     controller.abort()
     expectAborted(await call, controller.signal)
     await sleep(50)
-    expect(apiRequests(server).map((entry) => entry.status)).toEqual([429])
-    expect(server.faults.list()[0]!.hits).toBe(1)
+    expect(apiRequests(api.server).map((entry) => entry.status)).toEqual([429])
+    expect(api.server.faults.list()[0]!.hits).toBe(1)
   })
 
   it("during a cancel's retries: rejects, and no further attempt is made", async () => {
-    server.faults.add({ route: "runs/cancel", kind: "status", status: 503, retryAfter: "30", times: 5 })
+    api.server.faults.add({ route: "runs/cancel", kind: "status", status: 503, retryAfter: "30", times: 5 })
     const controller = new AbortController()
-    const run = seededRun(server, "Active")
-    const call = rejection(client.runs.cancel({ runID: run.id! }, { signal: controller.signal }))
-    await waitFor("the first attempt", () => apiRequests(server).length === 1)
+    const run = seededRun(api.server, "Active")
+    const call = rejection(api.client.runs.cancel({ runID: run.id! }, { signal: controller.signal }))
+    await waitFor("the first attempt", () => apiRequests(api.server).length === 1)
     controller.abort()
     expectAborted(await call, controller.signal)
     await sleep(50)
-    expect(apiRequests(server)).toHaveLength(1)
-    expect(server.store.get(run.id!)!.status).toBe("Active")
+    expect(apiRequests(api.server)).toHaveLength(1)
+    expect(api.server.store.get(run.id!)!.status).toBe("Active")
   })
 
   it("while awaiting completion: rejects, and polling stops", async () => {
-    const runID = await client.runs.execute({ slug: server.store.tasks[0]!.slug })
-    fresh(server)
+    const runID = await api.client.runs.execute({ slug: api.server.store.tasks[0]!.slug })
+    fresh(api.server)
     const controller = new AbortController()
-    const call = rejection(client.runs.awaitCompletion({ id: runID }, { signal: controller.signal, pollIntervalMs: 5 }))
-    await waitFor("a few polls", () => apiRequests(server).length >= 3)
+    const call = rejection(
+      api.client.runs.awaitCompletion({ id: runID }, { signal: controller.signal, pollIntervalMs: 5 })
+    )
+    await waitFor("a few polls", () => apiRequests(api.server).length >= 3)
     controller.abort()
     expectAborted(await call, controller.signal)
-    const polls = apiRequests(server).length
+    const polls = apiRequests(api.server).length
     await sleep(50)
-    expect(apiRequests(server)).toHaveLength(polls)
+    expect(apiRequests(api.server)).toHaveLength(polls)
   })
 
   it("one signal aborts every call that shares it", async () => {
-    server.faults.add({ route: "*", kind: "slow", delayMs: 5_000 })
+    api.server.faults.add({ route: "*", kind: "slow", delayMs: 5_000 })
     const controller = new AbortController()
     const { signal } = controller
-    const run = seededRun(server, "Succeeded")
+    const run = seededRun(api.server, "Succeeded")
     const calls = [
-      rejection(client.runs.get({ id: run.id! }, { signal })),
-      rejection(client.runs.getOutputs({ id: run.id! }, { signal })),
-      rejection(client.runs.list({}, { signal }).page(0))
+      rejection(api.client.runs.get({ id: run.id! }, { signal })),
+      rejection(api.client.runs.getOutputs({ id: run.id! }, { signal })),
+      rejection(api.client.runs.list({}, { signal }).page(0))
     ]
-    await waitFor("the three requests", () => server.faults.list()[0]!.hits === 3)
+    await waitFor("the three requests", () => api.server.faults.list()[0]!.hits === 3)
     controller.abort()
     for (const error of await Promise.all(calls)) expectAborted(error, signal)
   })
@@ -153,11 +135,11 @@ describe("abort during a call", () => {
 describe("a signal that does not fire", () => {
   it("changes nothing, and aborting it after the call is harmless", async () => {
     const controller = new AbortController()
-    const run = seededRun(server, "Succeeded")
-    expect((await client.runs.get({ id: run.id! }, { signal: controller.signal })).id).toBe(run.id)
+    const run = seededRun(api.server, "Succeeded")
+    expect((await api.client.runs.get({ id: run.id! }, { signal: controller.signal })).id).toBe(run.id)
     let seen = 0
-    for await (const _ of client.runs.list({ limit: 50 }, { signal: controller.signal, prefetch: 0 })) seen++
-    expect(seen).toBe(server.store.size())
+    for await (const _ of api.client.runs.list({ limit: 50 }, { signal: controller.signal, prefetch: 0 })) seen++
+    expect(seen).toBe(api.server.store.size())
     controller.abort()
     await sleep(20)
     expect(unhandled).toEqual([])

@@ -2,44 +2,28 @@
  * Waiting for a run: the poll interval the caller asks for, and a deadline over the whole wait.
  * The server's time stands still, so the runs waited for here never finish.
  */
-import { AbortedError, type AirplaneRuns, TimeoutError } from "@airplane-runs/promise"
-import type { RunsServer } from "@airplane-runs/server"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { AbortedError, TimeoutError } from "@airplane-runs/promise"
+import { describe, expect, it } from "vitest"
 import {
   apiRequests,
-  clientOf,
   expectPollingStopped,
   fresh,
   rejection,
   startFrozenServer,
+  useApi,
   waitFor
 } from "./utils/server.js"
 
-let server: RunsServer.RunningServer
-let client: AirplaneRuns
-
-beforeAll(async () => {
-  server = await startFrozenServer({ seed: { runs: 20 } })
-  client = clientOf(server)
-})
-
-beforeEach(() => {
-  fresh(server)
-})
-
-afterAll(async () => {
-  await client?.close()
-  await server?.stop()
-})
+const api = useApi(() => startFrozenServer({ seed: { runs: 20 } }))
 
 /** A run that will not finish: started on a server whose time does not move. */
 const neverFinishing = async (): Promise<string> => {
-  const id = await client.runs.execute({ slug: server.store.tasks[0]!.slug })
-  fresh(server)
+  const id = await api.client.runs.execute({ slug: api.server.store.tasks[0]!.slug })
+  fresh(api.server)
   return id
 }
 
-const polls = () => apiRequests(server, "/v0/runs/get")
+const polls = () => apiRequests(api.server, "/v0/runs/get")
 
 /** The milliseconds between consecutive polls, by the server's arrival times. */
 const gaps = () => {
@@ -51,7 +35,7 @@ describe("pollIntervalMs", () => {
   it("polls at the interval asked for, not on the default schedule (250 ms, doubling)", async () => {
     const id = await neverFinishing()
     const controller = new AbortController()
-    const call = rejection(client.runs.awaitCompletion({ id }, { pollIntervalMs: 2, signal: controller.signal }))
+    const call = rejection(api.client.runs.awaitCompletion({ id }, { pollIntervalMs: 2, signal: controller.signal }))
     // The default schedule takes over 20 s to poll 10 times: this wait (at most ~10 s) would fail.
     await waitFor("ten polls", () => polls().length >= 10)
     controller.abort()
@@ -64,7 +48,7 @@ describe("pollIntervalMs", () => {
   it("awaitOutputs polls at it too", async () => {
     const id = await neverFinishing()
     const controller = new AbortController()
-    const call = rejection(client.runs.awaitOutputs({ id }, { pollIntervalMs: 2, signal: controller.signal }))
+    const call = rejection(api.client.runs.awaitOutputs({ id }, { pollIntervalMs: 2, signal: controller.signal }))
     await waitFor("ten polls", () => polls().length >= 10)
     controller.abort()
     expect(await call).toBeInstanceOf(AbortedError)
@@ -76,7 +60,7 @@ describe("deadlineMs", () => {
   it("bounds the whole of awaitCompletion, not each poll: TimeoutError, and polling stops", async () => {
     const id = await neverFinishing()
     // Each poll is quick; only a deadline over the whole wait can end it.
-    const error = await rejection(client.runs.awaitCompletion({ id }, { pollIntervalMs: 10, deadlineMs: 300 }))
+    const error = await rejection(api.client.runs.awaitCompletion({ id }, { pollIntervalMs: 10, deadlineMs: 300 }))
     expect(error).toBeInstanceOf(TimeoutError)
     expect((error as TimeoutError).message).toMatch(/deadline/)
     // It spanned several polls, and it sent none after it failed.
@@ -85,9 +69,9 @@ describe("deadlineMs", () => {
 
   it("bounds the whole of awaitOutputs likewise", async () => {
     const id = await neverFinishing()
-    const error = await rejection(client.runs.awaitOutputs({ id }, { pollIntervalMs: 10, deadlineMs: 300 }))
+    const error = await rejection(api.client.runs.awaitOutputs({ id }, { pollIntervalMs: 10, deadlineMs: 300 }))
     expect(error).toBeInstanceOf(TimeoutError)
     await expectPollingStopped(polls)
-    expect(apiRequests(server, "/v0/runs/getOutputs")).toHaveLength(0)
+    expect(apiRequests(api.server, "/v0/runs/getOutputs")).toHaveLength(0)
   })
 })

@@ -5,7 +5,7 @@
 import type { RunStatus } from "@airplane-runs/contract"
 import { AirplaneRuns, type ClientOptions } from "@airplane-runs/promise"
 import { RunsServer } from "@airplane-runs/server"
-import { expect } from "vitest"
+import { afterAll, beforeAll, beforeEach, expect } from "vitest"
 
 const day = 86_400_000
 
@@ -42,6 +42,33 @@ export const fresh = (server: RunsServer.RunningServer): RunsServer.RunningServe
   server.faults.clear()
   server.requestLog.clear()
   return server
+}
+
+/** A test file's server and its client, once both have started. */
+export interface Api {
+  readonly server: RunsServer.RunningServer
+  readonly client: AirplaneRuns
+}
+
+/**
+ * A server (from `start`) and a client of it for a test file: started before its tests, the
+ * server made `fresh` before each, both stopped after them. Read them as `api.server` and
+ * `api.client` within the tests.
+ */
+export const useApi = (start: () => Promise<RunsServer.RunningServer>, options: ClientOptions = {}): Api => {
+  const api: { server?: RunsServer.RunningServer; client?: AirplaneRuns } = {}
+  beforeAll(async () => {
+    api.server = await start()
+    api.client = clientOf(api.server, options)
+  })
+  beforeEach(() => {
+    fresh(api.server!)
+  })
+  afterAll(async () => {
+    await api.client?.close()
+    await api.server?.stop()
+  })
+  return api as Api
 }
 
 /** The API requests the server has logged since the last `fresh` (admin requests left out). */
