@@ -4,17 +4,14 @@ import { Effect, Either, Fiber, Schedule } from "effect"
 import * as Runs from "../src/Runs.js"
 import type * as RunsError from "../src/RunsError.js"
 import { reset, serverAndClient } from "./utils/pagination.js"
-import { advancing, gets } from "./utils/polling.js"
+import { advancing, gets, startedRun } from "./utils/polling.js"
 
 layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestServices: true })(
   "Runs.awaitCompletion on a manual clock",
   (it) => {
     it.effect("polls until the run has succeeded, and answers the finished run", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const seen: Array<string | null | undefined> = []
         // Default lifecycle: queued at 50 ms, active at 150 ms, finished at 650 ms.
         const run = yield* runs.awaitCompletion({ id }, { schedule: advancing(server, 100, seen) })
@@ -41,10 +38,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a schedule that ends first answers the last run it saw, unfinished", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const schedule = Schedule.recurs(2).pipe(Schedule.intersect(Schedule.spaced("1 millis")))
         const run = yield* runs.awaitCompletion({ id }, { schedule })
         assert.strictEqual(run.id, id)
@@ -83,10 +77,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a run cancelled in the store ends the wait as Cancelled", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const schedule = Schedule.spaced("1 millis").pipe(
           Schedule.tapInput((run: Runs.Run) =>
             Effect.sync(() => {
@@ -103,10 +94,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a run cancelled through the API by another fiber ends the wait as Cancelled", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         // The clock stands still: without the cancel, this wait would never end.
         const waiting = yield* Effect.fork(runs.awaitCompletion({ id }, { schedule: Schedule.spaced("2 millis") }))
         yield* Effect.sleep("10 millis")
@@ -118,10 +106,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a clock moved by another fiber finishes the run", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const ticking = yield* Effect.fork(
           Effect.forever(Effect.zipRight(Effect.sleep("1 millis"), Effect.sync(() => server.advance!(25))))
         )
@@ -132,10 +117,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a failed poll is retried by the call's policy; the wait goes on", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         server.faults.add({ route: "runs/get", kind: "status", status: 503, times: 2 })
         const run = yield* runs.awaitCompletion({ id }, { schedule: advancing(server, 400) })
         assert.strictEqual(run.status, "Succeeded")
@@ -144,11 +126,8 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a deadline bounds the whole wait, not each poll, and no poll follows it", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
         // The store's clock stands still: the run never finishes, and every poll is quick.
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const options = { schedule: Schedule.spaced("10 millis"), deadline: "150 millis" } as const
         const waits: ReadonlyArray<Effect.Effect<unknown, RunsError.RunsError>> = [
           runs.awaitCompletion({ id }, options),

@@ -4,7 +4,7 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import { Chunk, Effect, Either, Fiber, Schedule, Stream } from "effect"
 import * as Runs from "../src/Runs.js"
 import { reset, serverAndClient, settle } from "./utils/pagination.js"
-import { advancing, gets } from "./utils/polling.js"
+import { advancing, gets, startedRun } from "./utils/polling.js"
 import { answer, tinyServer } from "./utils/server.js"
 
 const statuses = (runs: Chunk.Chunk<Runs.Run>) => Chunk.toArray(runs).map((run) => run.status)
@@ -14,10 +14,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
   (it) => {
     it.effect("emits the run as it is, then once per change of status, and ends after the finished one", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const fed: Array<string | null | undefined> = []
         // Default lifecycle: queued at 50 ms, active at 150 ms, finished at 650 ms.
         const seen = yield* Stream.runCollect(runs.watch({ id }, { schedule: advancing(server, 100, fed) }))
@@ -45,10 +42,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a run cancelled while watched ends the stream with Cancelled", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const schedule = Schedule.spaced("1 millis").pipe(
           Schedule.tapInput((run: Runs.Run) =>
             Effect.sync(() => {
@@ -63,10 +57,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a schedule of its own sets the polls; one that gives up ends the stream, unfinished", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const schedule = Schedule.recurs(4).pipe(Schedule.intersect(Schedule.spaced("1 millis")))
         const seen = yield* Stream.runCollect(runs.watch({ id }, { schedule }))
         // The clock stands still: five polls of a run that did not change, one element.
@@ -77,10 +68,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("polls only as the reader pulls: taking the first run sends one request", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const first = yield* Stream.runCollect(Stream.take(runs.watch({ id }, { schedule: advancing(server, 100) }), 1))
         assert.deepStrictEqual(statuses(first), ["NotStarted"])
         yield* settle
@@ -89,11 +77,8 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("interrupting the watch stops the polling", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
         // The clock stands still: this watch would never end.
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const watching = yield* Effect.fork(
           Stream.runDrain(runs.watch({ id }, { schedule: Schedule.spaced("2 millis") }))
         )
@@ -107,10 +92,7 @@ layer(serverAndClient({ clock: "manual", seed: { runs: 10 } }), { excludeTestSer
 
     it.effect("a deadline bounds the whole watch: Timeout after the runs seen, and no poll after it", () =>
       Effect.gen(function*() {
-        const server = yield* RunsServer.RunsServer
-        const runs = yield* Runs.Runs
-        yield* reset(server)
-        const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+        const { id, runs, server } = yield* startedRun
         const seen: Array<Runs.Run> = []
         const error = yield* Effect.flip(Stream.runForEach(
           runs.watch({ id }, { schedule: Schedule.spaced("10 millis"), deadline: "150 millis" }),

@@ -2,9 +2,10 @@
  * For the tests of waits (`awaitCompletion`, `watch`): the polls of one run in the server's
  * request log, and a schedule that moves the server's manual clock between polls.
  */
-import type { RunsServer } from "@airplane-runs/server"
+import { RunsServer } from "@airplane-runs/server"
 import { Effect, Schedule } from "effect"
-import type * as Runs from "../../src/Runs.js"
+import * as Runs from "../../src/Runs.js"
+import { reset } from "./pagination.js"
 
 /** The `get` requests of one run the server received. */
 export const gets = (server: RunsServer.Service, id: string) =>
@@ -24,3 +25,15 @@ export const advancing = (server: RunsServer.Service, stepMs: number, fed: Array
       })
     )
   )
+
+/**
+ * The test's server and client, the server's log and faults cleared, and a run of its first
+ * task just started, for a wait or a watch to follow.
+ */
+export const startedRun = Effect.gen(function*() {
+  const server = yield* RunsServer.RunsServer
+  const runs = yield* Runs.Runs
+  yield* reset(server)
+  const id = yield* runs.execute({ slug: server.store.tasks[0].slug })
+  return { server, runs, id }
+})
